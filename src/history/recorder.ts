@@ -20,6 +20,7 @@ export class HistoryRecorder {
   private readonly origin: number;
   private nextConn = 1;
   private nextHttp = 1;
+  private readonly listeners = new Set<(event: HistoryEvent) => void>();
 
   constructor(private readonly clock: MonotonicClock = realClock) {
     this.origin = clock.now();
@@ -33,7 +34,14 @@ export class HistoryRecorder {
   record(event: NewEvent): HistoryEvent {
     const full = { ...event, seq: this.events.length, t: this.now() } as HistoryEvent;
     this.events.push(full);
+    for (const listener of this.listeners) listener(full);
     return full;
+  }
+
+  /** Be told of every event from now on (the runner waits on events, not sleeps). */
+  onEvent(listener: (event: HistoryEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** A connection number unique within this run. */

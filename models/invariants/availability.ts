@@ -1,0 +1,91 @@
+import { REACTION_SLACK_MS } from '../bounds.js';
+import type { Connection, Exchange } from '../connections.js';
+import type { Model } from '../model.js';
+import { outageDuring } from '../outages.js';
+import { at, violation, type Violation } from './catalog.js';
+
+/** Close codes the contract lets the hub use outside a restart. */
+const ALLOWED_CLOSE_CODES = new Set([1000, 1002, 1003, 1009, 4001]);
+
+/** Closes that refuse a frame instead of answering it (binary, oversized). */
+const REFUSING_CLOSE_CODES = new Set([1003, 1009]);
+
+const REPLY_TYPES_FOR: Record<string, string[]> = {
+  identify: ['identified', 'error'],
+  ping: ['pong', 'error'],
+  task_accepted: ['task_ack', 'error'],
+  task_complete: ['task_ack', 'error'],
+  task_failed: ['task_ack', 'error'],
+  task_recovering: ['task_continue', 'task_reassign', 'error'],
+};
+
+function httpViolations(model: Model): Violation[] {
+  const out: Violation[] = [];
+  for (const event of model.http) {
+    const { status, sentAt, method, path, error } = event.payload;
+    if (status !== null && status < 500) continue;
+    if (outageDuring(model.outages, sentAt, event.t) !== undefined) continue;
+    const what = status === null ? `got no answer (${error ?? 'no error recorded'})` : `answered ${status}`;
+    out.push(violation('I10', `${method} ${path} sent at ${at(sentAt)} ${what}`, [event.seq]));
+  }
+  return out;
+}
+
+function closeViolation(model: Model, connection: Connection): Violation | undefined {
+  const close = connection.close;
+  if (close === undefined || (close.payload.by !== 'server' && close.payload.by !== 'connect_failed')) return undefined;
+  if (outageDuring(model.outages, close.t - REACTION_SLACK_MS, close.t + REACTION_SLACK_MS) !== undefined) return undefined;
+  if (close.payload.by === 'connect_failed') {
+    return violation('I10', `connection ${connection.conn} of ${connection.actor} could not open at ${at(close.t)} while the hub was up`, [close.seq]);
+  }
+  if (ALLOWED_CLOSE_CODES.has(close.payload.code)) return undefined;
+  return violation(
+    'I10',
+    `the hub closed connection ${connection.conn} of ${connection.actor} at ${at(close.t)} with code ${close.payload.code} (${JSON.stringify(close.payload.reason)}), not a contract code`,
+    [close.seq],
+  );
+}
+
+/**
+ * The first frame left unanswered when the hub closed the socket. Frames the
+ * client gave up on (it closed first), frames overtaken by a restart or by a
+ * refusing close, and frames sent just before the close are not judged.
+ */
+function unansweredViolation(model: Model, connection: Connection): Violation | undefined {
+  const close = connection.close;
+  const missing = connection.exchanges.find((e) => e.expectsReply && e.reply === undefined);
+  if (missing === undefined || close === undefined || close.payload.by !== 'server') return undefined;
+  if (REFUSING_CLOSE_CODES.has(close.payload.code)) return undefined;
+  if (close.t - missing.send.t <= REACTION_SLACK_MS) return undefined;
+  if (outageDuring(model.outages, missing.send.t, close.t) !== undefined) return undefined;
+  return violation(
+    'I10',
+    `${missing.type ?? 'a frame'} sent on connection ${connection.conn} at ${at(missing.send.t)} got no reply before the hub closed it at ${at(close.t)} (code ${close.payload.code})`,
+    [missing.send.seq, close.seq],
+  );
+}
+
+function mismatchedReply(connection: Connection): Violation | undefined {
+  const wrong = connection.exchanges.find((e: Exchange) => {
+    const allowed = e.type === undefined ? undefined : REPLY_TYPES_FOR[e.type];
+    const got = e.replyFrame?.type;
+    return allowed !== undefined && typeof got === 'string' && !allowed.includes(got);
+  });
+  if (wrong === undefined) return undefined;
+  return violation(
+    'I10',
+    `on connection ${connection.conn}, ${wrong.type} at ${at(wrong.send.t)} was answered by ${String(wrong.replyFrame?.type)}: a reply went missing or came unasked`,
+    [wrong.send.seq, wrong.reply?.seq ?? wrong.send.seq],
+  );
+}
+
+/** I10: every request and frame gets its answer; sockets close only as the contract allows. */
+export function availability(model: Model): Violation[] {
+  const out = httpViolations(model);
+  for (const connection of model.connections.values()) {
+    for (const found of [closeViolation(model, connection), unansweredViolation(model, connection), mismatchedReply(connection)]) {
+      if (found) out.push(found);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8' | 'I9' | 'I10';
+
+export interface Violation {
+  invariant: InvariantId;
+  name: string;
+  message: string;
+  /** seq of the history events that prove it. */
+  evidence: number[];
+}
+
+export interface InvariantInfo {
+  id: InvariantId;
+  name: string;
+  description: string;
+}
+
+export const INVARIANT_INFO: Readonly<Record<InvariantId, InvariantInfo>> = {
+  I1: { id: 'I1', name: 'exactly-once', description: 'every task ends completed once, or dead-lettered after exactly max(1, max_retries) failures; none is lost' },
+  I2: { id: 'I2', name: 'single-holder', description: 'a (task, generation) is pushed to one agent only, and pushed generations only grow' },
+  I3: { id: 'I3', name: 'fencing', description: 'only the current assignee at the current generation can complete or fail; rejections use the contract strings' },
+  I4: { id: 'I4', name: 'capabilities', description: 'a task is pushed only to an agent with every capability it needs' },
+  I5: { id: 'I5', name: 'priority', description: 'no task is pushed while an earlier task in queue order the agent could take waits' },
+  I6: { id: 'I6', name: 'liveness', description: 'no task waits while a capable agent idles, nor stays with an agent whose socket is gone' },
+  I7: { id: 'I7', name: 'reclaim', description: 'unaccepted, overdue and stuck assignments are taken back within their timers' },
+  I8: { id: 'I8', name: 'agreement', description: 'the final snapshot agrees with what agents reported, and lists, stats and agent states agree' },
+  I9: { id: 'I9', name: 'durability', description: 'an acknowledged change is never undone or lost, across hub restarts too' },
+  I10: { id: 'I10', name: 'availability', description: 'every request and frame gets its answer, and the hub closes sockets only as the contract allows' },
+};
+
+export function violation(invariant: InvariantId, message: string, evidence: readonly number[]): Violation {
+  const unique = [...new Set(evidence)].sort((a, b) => a - b);
+  return { invariant, name: INVARIANT_INFO[invariant].name, message, evidence: unique };
+}
+
+/** Times in messages: history milliseconds, rounded. */
+export function at(t: number): string {
+  return `t=${Math.round(t)}ms`;
+}

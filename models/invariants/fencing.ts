@@ -1,0 +1,94 @@
+import { isGeneration, stringField } from '../frames.js';
+import type { Model } from '../model.js';
+import type { Report, TaskRecord } from '../tasks.js';
+import { violation, type Violation } from './catalog.js';
+
+const REJECTION_PREFIX: Record<string, string> = {
+  task_complete: 'task_complete_failed',
+  task_failed: 'task_fail_failed',
+  task_accepted: 'task_accept_failed',
+};
+
+const REASONS = new Set(['stale_generation', 'invalid_state', 'not_found', 'not_assignee', 'invalid_result']);
+
+const ACK_STATUSES: Record<Report['kind'], string[]> = {
+  complete: ['complete'],
+  fail: ['retried', 'dead_letter'],
+  accept: ['accepted'],
+};
+
+const VERB: Record<Report['kind'], string> = { complete: 'completion', fail: 'failure', accept: 'acceptance' };
+
+/** Why an acknowledged completion or failure broke the fence, if it did. */
+function fenceBreach(task: TaskRecord, report: Report): string | undefined {
+  const sent = report.exchange.send;
+  const generation = report.generation;
+  if (!isGeneration(generation)) return `carried generation ${JSON.stringify(generation) ?? 'missing'}, not an integer`;
+  const own = task.pushes.filter((p) => p.agentId === report.agentId && p.event.seq < sent.seq).pop();
+  if (own === undefined) return `came from ${report.agentId}, which was never pushed the task`;
+  if (own.generation !== generation) {
+    return `carried generation ${generation} but ${report.agentId}'s latest assignment was generation ${own.generation}`;
+  }
+  const holder = task.pushes.find((p) => p.kind === 'assign' && p.generation === generation && p.agentId !== report.agentId);
+  if (holder !== undefined) return `carried generation ${generation}, which was pushed to ${holder.agentId}`;
+  // A completion ends the task, so no later generation may ever exist; a failure
+  // requeues it, so only a newer generation seen before the failure was sent counts.
+  const newer = task.pushes.find(
+    (p) => p.generation > generation && (report.kind === 'complete' || p.event.seq < sent.seq),
+  );
+  if (newer !== undefined) return `carried generation ${generation} while generation ${newer.generation} was pushed to ${newer.agentId}`;
+  return undefined;
+}
+
+function breachEvidence(task: TaskRecord, report: Report): number[] {
+  const pushes = task.pushes.map((p) => p.event.seq);
+  return [report.exchange.send.seq, report.exchange.reply?.seq ?? report.exchange.send.seq, ...pushes];
+}
+
+function acknowledgedViolations(task: TaskRecord): Violation[] {
+  const out: Violation[] = [];
+  for (const report of task.reports) {
+    if (report.outcome !== 'accepted') continue;
+    const evidence = [report.exchange.send.seq, report.exchange.reply?.seq ?? report.exchange.send.seq];
+    if (!ACK_STATUSES[report.kind].includes(report.ackStatus ?? '')) {
+      out.push(violation('I3', `task ${task.id}: ${VERB[report.kind]} by ${report.agentId} was acknowledged with status ${JSON.stringify(report.ackStatus)}`, evidence));
+    }
+    if (report.kind === 'accept') continue;
+    const breach = fenceBreach(task, report);
+    if (breach !== undefined) {
+      out.push(violation('I3', `task ${task.id}: acknowledged ${VERB[report.kind]} by ${report.agentId} ${breach}`, breachEvidence(task, report)));
+    }
+  }
+  return out;
+}
+
+/** Every complete, fail or accept answered with an error, for any task id. */
+function rejectionViolations(model: Model): Violation[] {
+  const out: Violation[] = [];
+  for (const connection of model.connections.values()) {
+    for (const exchange of connection.exchanges) {
+      const prefix = exchange.type === undefined ? undefined : REJECTION_PREFIX[exchange.type];
+      if (prefix === undefined || exchange.replyFrame?.type !== 'error') continue;
+      const error = stringField(exchange.replyFrame, 'error');
+      const reason = error?.startsWith(`${prefix}: `) ? error.slice(prefix.length + 2) : undefined;
+      const allowed =
+        (reason !== undefined && REASONS.has(reason)) ||
+        (error === 'not_identified' && !exchange.identifiedBefore) ||
+        (error === 'unknown_message_type' && typeof exchange.frame?.task_id !== 'string');
+      if (!allowed) {
+        out.push(
+          violation('I3', `${exchange.type} on connection ${connection.conn} was rejected with ${JSON.stringify(error)}, not a contract error`, [
+            exchange.send.seq,
+            exchange.reply?.seq ?? exchange.send.seq,
+          ]),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** I3: only the sender's own current generation is acknowledged; rejections use the contract's strings. */
+export function fencing(model: Model): Violation[] {
+  return [...[...model.tasks.values()].flatMap(acknowledgedViolations), ...rejectionViolations(model)];
+}

@@ -1,0 +1,55 @@
+import type { Model } from '../model.js';
+import type { TaskPush, TaskRecord } from '../tasks.js';
+import { at, violation, type Violation } from './catalog.js';
+
+function holderViolations(task: TaskRecord, assigns: TaskPush[]): Violation[] {
+  const out: Violation[] = [];
+  const byGeneration = new Map<number, TaskPush[]>();
+  for (const push of assigns) byGeneration.set(push.generation, [...(byGeneration.get(push.generation) ?? []), push]);
+  for (const [generation, pushes] of byGeneration) {
+    const agents = [...new Set(pushes.map((p) => p.agentId))];
+    if (agents.length > 1) {
+      out.push(violation('I2', `task ${task.id} generation ${generation} was pushed to ${agents.join(' and ')}`, pushes.map((p) => p.event.seq)));
+    } else if (pushes.length > 1) {
+      const times = pushes.map((p) => at(p.event.t)).join(', ');
+      out.push(violation('I2', `task ${task.id} generation ${generation} was pushed to ${agents[0]} ${pushes.length} times (${times})`, pushes.map((p) => p.event.seq)));
+    }
+  }
+  return out;
+}
+
+/**
+ * Order across sockets is judged on the hub's own `assigned_at` (the push
+ * time), since pushes on two sockets may be read in either order; on one
+ * socket the arrival order is the push order.
+ */
+function orderViolation(task: TaskRecord, assigns: TaskPush[]): Violation | undefined {
+  for (const [i, later] of assigns.entries()) {
+    for (const earlier of assigns.slice(0, i)) {
+      if (earlier.generation <= later.generation) continue;
+      const sameSocket = earlier.conn === later.conn;
+      const hubOrder =
+        earlier.assignedAt !== undefined && later.assignedAt !== undefined && earlier.assignedAt < later.assignedAt;
+      if (!sameSocket && !hubOrder) continue;
+      const how = sameSocket ? `on connection ${later.conn}` : `with assigned_at ${earlier.assignedAt} < ${later.assignedAt}`;
+      return violation(
+        'I2',
+        `task ${task.id}: generation ${later.generation} (to ${later.agentId}) was pushed after generation ${earlier.generation} (to ${earlier.agentId}) ${how}`,
+        [earlier.event.seq, later.event.seq],
+      );
+    }
+  }
+  return undefined;
+}
+
+/** I2: a (task, generation) is pushed to one agent once; generations pushed only grow. */
+export function singleHolder(model: Model): Violation[] {
+  const out: Violation[] = [];
+  for (const task of model.tasks.values()) {
+    const assigns = task.pushes.filter((p) => p.kind === 'assign');
+    out.push(...holderViolations(task, assigns));
+    const order = orderViolation(task, assigns);
+    if (order !== undefined) out.push(order);
+  }
+  return out;
+}

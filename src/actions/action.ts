@@ -1,0 +1,93 @@
+/**
+ * The fuzzer's vocabulary: every action is plain data, so a shrunk
+ * counterexample can be printed, saved to a file and replayed without
+ * fast-check. Agents are named by index into the run's agent ids; what an
+ * action touches (the task an agent holds, its generation) is resolved when it
+ * runs, because only then is it known.
+ */
+
+import type { Behaviour } from '../agents/sim-agent.js';
+
+export type { Behaviour };
+
+export type PriorityInput = 'urgent' | 'high' | 'normal' | 'low' | 'unknown-name' | number;
+
+/** How a deliberately wrong generation is derived from the one the agent holds. */
+export type StaleGeneration = 'minus-one' | 'plus-one' | 'zero' | 'missing' | 'as-string';
+
+export type Action =
+  | { kind: 'connect'; agent: number; capabilities: string[]; behaviour: Behaviour }
+  | { kind: 'identify-bad-token'; agent: number; token: 'wrong' | 'other-agent' }
+  | { kind: 'set-behaviour'; agent: number; behaviour: Behaviour }
+  | { kind: 'accept-late'; agent: number }
+  | { kind: 'progress'; agent: number }
+  | { kind: 'kill'; agent: number }
+  | { kind: 'close'; agent: number }
+  | { kind: 'reconnect'; agent: number; keepOld: boolean }
+  | { kind: 'recover'; agent: number; task: 'held' | 'not-held' }
+  | { kind: 'stale-generation'; agent: number; op: 'complete' | 'fail'; generation: StaleGeneration }
+  | { kind: 'foreign-task'; agent: number; op: 'complete' | 'fail' }
+  | {
+      kind: 'submit';
+      priority: PriorityInput;
+      capabilities: string[];
+      maxRetries: number;
+      completeBy: 'none' | 'past' | 'near';
+    }
+  | { kind: 'retry-dead-letter' }
+  | { kind: 'observe'; view: 'tasks' | 'task' | 'stats' | 'dead-letter' | 'agents' }
+  | { kind: 'wait'; ms: number }
+  | { kind: 'restart-hub'; crash: boolean };
+
+export type ActionKind = Action['kind'];
+
+function behaviourText(b: Behaviour): string {
+  return typeof b === 'string' ? b : `delay ${b.delay} ms`;
+}
+
+function capsText(caps: string[]): string {
+  return caps.length === 0 ? 'no capabilities' : `[${caps.join(', ')}]`;
+}
+
+/** One readable line per action, as printed in a counterexample. */
+export function describeAction(action: Action, agentIds: readonly string[]): string {
+  const who = 'agent' in action ? (agentIds[action.agent] ?? `agent#${action.agent}`) : '';
+  switch (action.kind) {
+    case 'connect':
+      return `${who}: connect and identify with ${capsText(action.capabilities)}, behaviour ${behaviourText(action.behaviour)}`;
+    case 'identify-bad-token':
+      return `${who}: identify on a new socket with ${action.token === 'wrong' ? 'a wrong token' : "another agent's token"}`;
+    case 'set-behaviour':
+      return `${who}: switch behaviour to ${behaviourText(action.behaviour)}`;
+    case 'accept-late':
+      return `${who}: send task_accepted for the task it holds`;
+    case 'progress':
+      return `${who}: send task_progress for the task it holds`;
+    case 'kill':
+      return `${who}: kill the connection (no close frame)`;
+    case 'close':
+      return `${who}: close the connection cleanly`;
+    case 'reconnect':
+      return action.keepOld
+        ? `${who}: identify on a second socket while the first is still open`
+        : `${who}: reconnect (close, then connect and identify again)`;
+    case 'recover':
+      return `${who}: send task_recovering for ${action.task === 'held' ? 'the task it holds' : 'a task it does not hold'}`;
+    case 'stale-generation':
+      return `${who}: send task_${action.op === 'complete' ? 'complete' : 'failed'} for its task with generation ${action.generation}`;
+    case 'foreign-task':
+      return `${who}: send task_${action.op === 'complete' ? 'complete' : 'failed'} for a task another agent holds`;
+    case 'submit': {
+      const due = action.completeBy === 'none' ? '' : `, complete_by ${action.completeBy}`;
+      return `submit a task: priority ${JSON.stringify(action.priority)}, needs ${capsText(action.capabilities)}, max_retries ${action.maxRetries}${due}`;
+    }
+    case 'retry-dead-letter':
+      return 'retry the oldest dead-lettered task';
+    case 'observe':
+      return `observe over HTTP: ${action.view}`;
+    case 'wait':
+      return `wait ${action.ms} ms`;
+    case 'restart-hub':
+      return action.crash ? 'crash the hub and restart it on the same data dir' : 'restart the hub on the same data dir';
+  }
+}

@@ -1,0 +1,229 @@
+import { existsSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import { INVARIANTS } from '../../models/check.js';
+import { PROPERTY_FAMILIES, findFamily } from '../../properties/index.js';
+import { embeddedTargets, FAST_TIMERS } from '../targets/embedded.js';
+import { fuzz, agentIdsFor, playOnce, type FuzzConfig, type FuzzOutcome } from '../runner/fuzz.js';
+import { formatFailure } from '../reports/console-report.js';
+import { loadFailure, saveFailure } from '../reports/failure-file.js';
+import { ProgressLine } from '../reports/progress.js';
+import { addTimerOptions, timersFromOptions } from '../hub/timer-flags.js';
+import { exitWithUsageError, integerOption, repeatableChoice, runCli } from './cli-support.js';
+import { FAULT_CATALOGUE } from '../hub/faults/catalogue.js';
+
+const FAULT_NAMES = FAULT_CATALOGUE.map((fault) => fault.name);
+
+interface FuzzCliOptions {
+  runs: number;
+  seed?: number;
+  replay?: string;
+  agents: number;
+  maxActions: number;
+  timeoutPerRun: number;
+  timeBudget?: number;
+  property: string;
+  fault: string[];
+  verbose: boolean;
+  json: boolean;
+  [timer: string]: unknown;
+}
+
+function program(): Command {
+  const cmd = new Command('fuzz')
+    .description('Fuzz an AgentCom hub with generated agent and task actions, judged by a reference model.')
+    .addOption(new Option('--runs <n>', 'number of generated runs').argParser(integerOption(1)).default(100))
+    .addOption(new Option('--seed <n>', 'fast-check seed (default: random)').argParser(integerOption(-(2 ** 31))))
+    .addOption(
+      new Option('--replay <what>', 'replay a failure: a .fuzz/failures/*.json file, or SEED:PATH as printed'),
+    )
+    .addOption(new Option('--agents <n>', 'simulated agent ids per run').argParser(integerOption(1, 16)).default(3))
+    .addOption(new Option('--max-actions <n>', 'longest action sequence').argParser(integerOption(1, 500)).default(20))
+    .addOption(
+      new Option('--timeout-per-run <ms>', 'deadline of one run, quiesce included').argParser(integerOption(100)).default(60_000),
+    )
+    .addOption(new Option('--time-budget <s>', 'stop starting runs after this many seconds').argParser(integerOption(1)))
+    .addOption(
+      new Option('--property <family>', 'property family to check')
+        .choices(PROPERTY_FAMILIES.map((family) => family.name))
+        .default('lifecycle'),
+    )
+    .addOption(
+      new Option('--fault <name>', `start the embedded hub with a deliberate defect (repeatable): ${FAULT_NAMES.join(', ')}`)
+        .argParser(repeatableChoice(FAULT_NAMES))
+        .default([]),
+    )
+    .addOption(new Option('--verbose', 'print every run').default(false))
+    .addOption(new Option('--json', 'print one JSON summary instead of text').default(false));
+  addTimerOptions(cmd, FAST_TIMERS);
+  cmd.addHelpText(
+    'after',
+    `\nProperty families:\n${PROPERTY_FAMILIES.map((f) => `  ${f.name.padEnd(12)} ${f.description} (${f.invariants.join(' ')})`).join('\n')}` +
+      `\n\nInvariants:\n${INVARIANTS.map((i) => `  ${i.id.padEnd(4)} ${i.name}: ${i.description}`).join('\n')}` +
+      '\n\nExit codes: 0 every run passed, 1 an invariant failed, 2 bad usage, 3 the fuzzer itself failed.',
+  );
+  return cmd;
+}
+
+function replayCommands(config: FuzzConfig, seed: number, path: string, savedTo: string | undefined): string[] {
+  const flags = [
+    `--property ${config.family.name}`,
+    `--agents ${config.agents}`,
+    `--max-actions ${config.maxActions}`,
+    ...config.targets.faults.map((fault) => `--fault ${fault}`),
+  ].join(' ');
+  const commands = [`npm run fuzz -- --replay ${seed}:${path} ${flags}`];
+  if (savedTo) commands.unshift(`npm run fuzz -- --replay ${savedTo}`);
+  return commands;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cmd = program();
+  const options = runCli(cmd, argv).opts<FuzzCliOptions>();
+  const family = findFamily(options.property);
+  if (!family) return exitWithUsageError(`unknown property family ${options.property}`);
+  const timers = timersFromOptions(options, FAST_TIMERS);
+  const targets = embeddedTargets({ timers, faults: options.fault });
+
+  if (options.replay !== undefined && existsSync(options.replay)) {
+    return replayFile(options.replay, options);
+  }
+  let seed = options.seed ?? randomInt(2 ** 31);
+  let path: string | undefined;
+  if (options.replay !== undefined) {
+    const match = /^(-?\d+):(\d+(?::\d+)*)$/.exec(options.replay);
+    if (!match) return exitWithUsageError(`--replay takes a failure file or SEED:PATH, got "${options.replay}"`);
+    seed = Number(match[1]);
+    path = match[2];
+  }
+  const config: FuzzConfig = {
+    family,
+    runs: options.runs,
+    seed,
+    ...(path === undefined ? {} : { path }),
+    agents: options.agents,
+    maxActions: options.maxActions,
+    timeoutPerRunMs: options.timeoutPerRun,
+    ...(options.timeBudget === undefined ? {} : { timeBudgetMs: options.timeBudget * 1000 }),
+    targets,
+    agentPrefix: '',
+  };
+  const progress = new ProgressLine(process.stderr, options.json ? 0 : options.runs);
+  config.onRunEnd = (run) => {
+    if (options.verbose && !options.json) {
+      process.stderr.write(`run ${run.index + 1}: ${run.actions} actions, ${run.failed ? pc.red('failed') : 'passed'}\n`);
+    } else progress.update(run.index + 1, run.failed);
+  };
+  const outcome = await fuzz(config);
+  progress.done();
+  return report(config, outcome, options.json);
+}
+
+async function report(config: FuzzConfig, outcome: FuzzOutcome, json: boolean): Promise<number> {
+  const rate = outcome.runs / Math.max(outcome.elapsedMs / 1000, 0.001);
+  const summary = {
+    ok: outcome.ok,
+    property: config.family.name,
+    seed: config.seed,
+    runs: outcome.runs,
+    elapsedMs: outcome.elapsedMs,
+    runsPerSecond: Number(rate.toFixed(2)),
+    actionsPlayed: outcome.actionsPlayed,
+    interrupted: outcome.interrupted,
+    faults: [...config.targets.faults],
+  };
+  if (outcome.runnerError !== undefined) {
+    if (json) console.log(JSON.stringify({ ...summary, runnerError: outcome.runnerError }));
+    else console.error(pc.red(`The fuzzer itself failed (a bug in agentcom-fuzz, not in the hub):\n${outcome.runnerError}`));
+    return 3;
+  }
+  const failure = outcome.failure;
+  if (!failure) {
+    if (json) console.log(JSON.stringify(summary));
+    else {
+      const budget = outcome.interrupted ? ' (time budget reached)' : '';
+      console.log(
+        pc.green(`✓ ${outcome.runs} runs of "${config.family.name}" passed in ${(outcome.elapsedMs / 1000).toFixed(1)} s`) +
+          ` (${rate.toFixed(1)} runs/s, seed ${config.seed})${budget}`,
+      );
+    }
+    return 0;
+  }
+  const savedTo = await saveFailure({
+    property: config.family.name,
+    seed: failure.seed,
+    path: failure.path,
+    agents: config.agents,
+    agentPrefix: config.agentPrefix,
+    maxActions: config.maxActions,
+    faults: [...config.targets.faults],
+    timers: config.targets.timers,
+    actions: failure.actions,
+    outcomes: failure.outcomes,
+    violations: failure.violations,
+    history: failure.history,
+  });
+  const replay = replayCommands(config, failure.seed, failure.path, savedTo);
+  if (json) {
+    console.log(JSON.stringify({ ...summary, violations: failure.violations, actions: failure.actions, replay, savedTo }));
+  } else {
+    console.log(
+      formatFailure({
+        property: config.family.name,
+        violations: failure.violations,
+        actions: failure.actions,
+        outcomes: failure.outcomes,
+        agentIds: agentIdsFor(config),
+        history: failure.history,
+        shrinks: failure.shrinks,
+        replayCommands: replay,
+        savedTo,
+      }),
+    );
+  }
+  return 1;
+}
+
+async function replayFile(file: string, options: FuzzCliOptions): Promise<number> {
+  const saved = await loadFailure(file);
+  const family = findFamily(saved.property);
+  if (!family) return exitWithUsageError(`${file} names an unknown property family ${saved.property}`);
+  const config = {
+    family,
+    agents: saved.agents,
+    agentPrefix: saved.agentPrefix,
+    timeoutPerRunMs: options.timeoutPerRun,
+    targets: embeddedTargets({ timers: saved.timers, faults: saved.faults }),
+  };
+  const { violations, result } = await playOnce(config, saved.seed, saved.actions);
+  const agentIds = agentIdsFor(config);
+  if (options.json) {
+    console.log(JSON.stringify({ ok: violations.length === 0, replayed: file, violations, reproduced: violations.length > 0 }));
+  } else if (violations.length === 0) {
+    console.log(pc.green(`✓ replayed ${saved.actions.length} actions from ${file}: no violation this time`));
+  } else {
+    console.log(
+      formatFailure({
+        property: family.name,
+        violations,
+        actions: saved.actions,
+        outcomes: result.outcomes,
+        agentIds,
+        history: result.history,
+        replayCommands: [`npm run fuzz -- --replay ${file}`],
+      }),
+    );
+  }
+  return violations.length === 0 ? 0 : 1;
+}
+
+void main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(pc.red(`The fuzzer itself failed (a bug in agentcom-fuzz, not in the hub): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    process.exitCode = 3;
+  },
+);

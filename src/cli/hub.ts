@@ -1,0 +1,81 @@
+/**
+ * `npm run hub`: the reference hub as a standalone process. Prints its URL
+ * and where the admin token was written (mode 0600), never the token.
+ */
+import { chmod, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { FAULT_CATALOGUE } from '../hub/faults/catalogue.js';
+import { startHub } from '../hub/index.js';
+import { addTimerOptions, timersFromOptions } from '../hub/timer-flags.js';
+import { exitWithUsageError, integerOption, repeatableChoice, runCli } from './cli-support.js';
+
+interface HubCliOptions {
+  host: string;
+  port: number;
+  dataDir?: string;
+  fault: string[];
+  adminTokenFile?: string;
+  [timer: string]: unknown;
+}
+
+const FAULT_NAMES = FAULT_CATALOGUE.map((fault) => fault.name);
+
+function program(): Command {
+  const cmd = new Command('hub')
+    .description('Run the agentcom-fuzz reference AgentCom hub (HTTP API and WebSocket /ws on one port).')
+    .addOption(new Option('--host <host>', 'loopback address to bind').default('127.0.0.1'))
+    .addOption(new Option('--port <n>', 'port (0 picks a free one)').argParser(integerOption(0, 65_535)).default(4000))
+    .addOption(new Option('--data-dir <dir>', 'state directory (default: a temp dir removed on exit)'))
+    .addOption(
+      new Option('--fault <name>', 'enable a deliberate defect (repeatable)').argParser(repeatableChoice(FAULT_NAMES)).default([]),
+    )
+    .addOption(new Option('--admin-token-file <file>', 'where to write the admin token (default DATA_DIR/admin-token)'));
+  addTimerOptions(cmd);
+  cmd.addHelpText('after', `\nFaults:\n${FAULT_CATALOGUE.map((f) => `  ${f.name.padEnd(36)} ${f.description}`).join('\n')}`);
+  return cmd;
+}
+
+async function writeSecret(file: string, secret: string): Promise<void> {
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const options = runCli(program(), argv).opts<HubCliOptions>();
+  const hub = await startHub({
+    host: options.host,
+    port: options.port,
+    dataDir: options.dataDir === undefined ? undefined : resolve(options.dataDir),
+    faults: options.fault,
+    timers: timersFromOptions(options),
+  }).catch((error: unknown) => exitWithUsageError((error as Error).message));
+
+  const tokenFile = resolve(options.adminTokenFile ?? join(hub.dataDir, 'admin-token'));
+  try {
+    await writeSecret(tokenFile, hub.adminToken);
+  } catch (error) {
+    await hub.stop();
+    exitWithUsageError(`cannot write the admin token file: ${(error as Error).message}`);
+  }
+  process.stdout.write(`AgentCom reference hub listening on ${hub.url} (WebSocket ${hub.wsUrl})\n`);
+  process.stdout.write(`admin token (agent_id "admin") written to ${tokenFile}\n`);
+  if (options.fault.length > 0) process.stdout.write(`faults enabled: ${options.fault.join(', ')}\n`);
+
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    void hub.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+void main(process.argv.slice(2));

@@ -1,0 +1,36 @@
+import type { StoreRecord } from './durable.js';
+import type { TimerSpec } from './state.js';
+
+/** An HTTP request as the shell hands it over: the body already read (and within the size limit). */
+export interface HttpRequest {
+  method: string;
+  /** The request target, e.g. `/api/tasks?status=queued`. */
+  target: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  body: string;
+}
+
+/** Something that happened, stamped with the time it happened at. */
+export type HubEvent = { now: number } & (
+  | { type: 'ws_open'; connId: number }
+  | { type: 'ws_text'; connId: number; text: string }
+  | { type: 'ws_binary'; connId: number }
+  /** A WebSocket control frame (ping or pong): it only counts as activity. */
+  | { type: 'ws_activity'; connId: number }
+  | { type: 'ws_closed'; connId: number }
+  | { type: 'http'; reqId: number; request: HttpRequest }
+  | { type: 'timer'; timerId: string }
+);
+
+/**
+ * What the shell must do. Records of one event come first as one `persist`;
+ * the sends, closes and replies after it must not go out before it is durable.
+ */
+export type Effect =
+  | { type: 'persist'; records: StoreRecord[] }
+  | { type: 'send'; connId: number; frame: Record<string, unknown> }
+  | { type: 'close'; connId: number; code: number; reason: string }
+  | { type: 'reply'; reqId: number; status: number; body: Record<string, unknown> }
+  | { type: 'set_timer'; timer: TimerSpec }
+  | { type: 'cancel_timer'; timerId: string };

@@ -1,0 +1,43 @@
+/**
+ * Deliberate defects the reference hub can be told to have, so the fuzzer can
+ * show it finds them. Each is one guarded branch in the hub; without faults
+ * the hub follows PROTOCOL.md.
+ */
+export const FAULT_CATALOGUE = [
+  { name: 'no-idle-trigger', description: 'an agent that becomes idle does not trigger a scheduling pass' },
+  { name: 'reclaim-keeps-generation', description: 'reclaim does not bump the generation' },
+  { name: 'unfenced-complete', description: 'task_complete ignores the generation' },
+  { name: 'any-agent-complete', description: 'any identified agent may complete any assigned task' },
+  { name: 'no-reclaim-on-disconnect', description: "a dead socket's task stays assigned" },
+  { name: 'no-acceptance-timeout', description: 'the acceptance timer never fires' },
+  { name: 'retry-off-by-one', description: 'a task is dead-lettered after max_retries + 1 failures' },
+  { name: 'priority-lifo', description: 'inside a priority lane the newest task goes first' },
+  { name: 'priority-ignored', description: 'priority lanes are ignored: plain FIFO' },
+  { name: 'capability-any', description: 'a task goes to an agent with any one of its needed capabilities' },
+  { name: 'double-assign', description: 'reclaim does not release the old assignee, whose old-generation completion still counts' },
+  { name: 'ack-before-persist', description: 'replies go out before the change is durable (writes flushed 100 ms later)' },
+  { name: 'stale-session-on-reconnect', description: 'a second identify keeps pushing to the old socket and leaves it open' },
+  { name: 'dead-letter-retry-keeps-generation', description: 'retry from dead letter does not bump the generation' },
+  { name: 'stats-miscount', description: 'stats count a task retried from dead letter twice in by_status' },
+] as const;
+
+export type FaultName = (typeof FAULT_CATALOGUE)[number]['name'];
+export type FaultSet = ReadonlySet<FaultName>;
+
+const KNOWN = new Set<string>(FAULT_CATALOGUE.map((fault) => fault.name));
+
+function isFaultName(name: string): name is FaultName {
+  return KNOWN.has(name);
+}
+
+/** Checks every name against the catalogue; throws on the first unknown one. */
+export function parseFaults(names: readonly string[]): FaultSet {
+  const faults = new Set<FaultName>();
+  for (const name of names) {
+    if (!isFaultName(name)) {
+      throw new Error(`unknown fault "${name}" (known: ${[...KNOWN].join(', ')})`);
+    }
+    faults.add(name);
+  }
+  return faults;
+}

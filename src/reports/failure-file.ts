@@ -1,0 +1,45 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HistoryEvent, TimerSettings } from '../../models/history.js';
+import type { Violation } from '../../models/check.js';
+import type { Action } from '../actions/action.js';
+import { redactTokens } from '../http/redact.js';
+import type { ActionOutcome } from '../runner/execute-action.js';
+
+export const FAILURE_FORMAT = 'agentcom-fuzz/failure@1';
+export const FAILURES_DIR = join('.fuzz', 'failures');
+
+/** Everything needed to replay a failure without fast-check, and to read it later. */
+export interface FailureFile {
+  format: typeof FAILURE_FORMAT;
+  createdAt: string;
+  property: string;
+  seed: number;
+  path: string;
+  agents: number;
+  agentPrefix: string;
+  maxActions: number;
+  faults: string[];
+  timers: TimerSettings;
+  actions: Action[];
+  outcomes: ActionOutcome[];
+  violations: Violation[];
+  history: readonly HistoryEvent[];
+}
+
+export async function saveFailure(file: Omit<FailureFile, 'format' | 'createdAt'>, dir = FAILURES_DIR): Promise<string> {
+  const createdAt = new Date().toISOString();
+  await mkdir(dir, { recursive: true });
+  const name = join(dir, `${createdAt.replace(/[:.]/g, '-')}-${file.seed}.json`);
+  const content: FailureFile = { format: FAILURE_FORMAT, createdAt, ...file, history: redactTokens(file.history) as HistoryEvent[] };
+  await writeFile(name, `${JSON.stringify(content, null, 2)}\n`);
+  return name;
+}
+
+export async function loadFailure(path: string): Promise<FailureFile> {
+  const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<FailureFile>;
+  if (parsed.format !== FAILURE_FORMAT || !Array.isArray(parsed.actions)) {
+    throw new Error(`${path} is not an agentcom-fuzz failure file (${FAILURE_FORMAT})`);
+  }
+  return parsed as FailureFile;
+}

@@ -1,0 +1,213 @@
+import type { Action, StaleGeneration } from '../actions/action.js';
+import type { SimAgent } from '../agents/sim-agent.js';
+import { REPLY_DEADLINE_MS, RunContext } from './run-context.js';
+
+/** What became of one action: `done`, or skipped with the reason (nothing to act on). */
+export type ActionOutcome = { status: 'done' } | { status: 'skipped'; reason: string };
+
+const DONE: ActionOutcome = { status: 'done' };
+const skipped = (reason: string): ActionOutcome => ({ status: 'skipped', reason });
+
+const REPLY_TYPES = new Set(['identified', 'error', 'pong', 'task_ack', 'task_continue', 'task_reassign']);
+
+/** A hub answer (not a push) on the agent's connection. */
+function isReply(frame: unknown): boolean {
+  return typeof frame === 'object' && frame !== null && REPLY_TYPES.has(String((frame as { type?: unknown }).type));
+}
+
+/** Send a deliberate frame and wait for an answer; a missing answer is the model's to judge. */
+async function sendAndAwaitReply(agent: SimAgent, send: () => void, what: string): Promise<void> {
+  const reply = agent.waitForFrame(isReply, { timeoutMs: REPLY_DEADLINE_MS, what });
+  send();
+  await reply.catch(() => undefined);
+}
+
+function staleGenerationValue(current: number, kind: StaleGeneration): unknown {
+  switch (kind) {
+    case 'minus-one':
+      return current - 1;
+    case 'plus-one':
+      return current + 1;
+    case 'zero':
+      return 0;
+    case 'missing':
+      return undefined;
+    case 'as-string':
+      return String(current);
+  }
+}
+
+/** A completion or failure frame built by hand, so a missing generation really is missing. */
+function outcomeFrame(op: 'complete' | 'fail', taskId: string, generation: unknown, why: string): object {
+  const fenced = generation === undefined ? {} : { generation };
+  return op === 'complete'
+    ? { type: 'task_complete', task_id: taskId, ...fenced, result: { output: why }, tokens_used: 1 }
+    : { type: 'task_failed', task_id: taskId, ...fenced, error: why };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function completeByValue(kind: 'none' | 'past' | 'near'): number | null {
+  if (kind === 'past') return Date.now() - 1_000;
+  if (kind === 'near') return Date.now() + 300;
+  return null;
+}
+
+function liveAgent(ctx: RunContext, index: number): SimAgent | undefined {
+  const agent = ctx.agents.get(ctx.agentId(index));
+  return agent?.connected ? agent : undefined;
+}
+
+/** Play one action against the run's hub. Never throws for the hub's answers: they are history. */
+export async function executeAction(ctx: RunContext, action: Action): Promise<ActionOutcome> {
+  switch (action.kind) {
+    case 'connect': {
+      const id = ctx.agentId(action.agent);
+      if (ctx.agents.get(id)?.connected) return skipped(`${id} is already connected`);
+      ctx.agents.get(id)?.dispose();
+      const agent = await ctx.newAgent(id, action.capabilities, action.behaviour);
+      ctx.agents.set(id, agent);
+      await agent.start().catch(() => undefined);
+      return DONE;
+    }
+    case 'identify-bad-token': {
+      const id = ctx.agentId(action.agent);
+      const otherId = ctx.agentIds.find((other) => other !== id);
+      if (action.token === 'other-agent' && otherId === undefined) return skipped('no other agent id');
+      const token = action.token === 'wrong' ? RunContext.unknownToken() : await ctx.tokenFor(otherId as string);
+      const stray = await ctx.newAgent(id, [], 'ignore');
+      ctx.strays.add(stray);
+      await stray.connect().catch(() => undefined);
+      if (stray.connected) await stray.identify({ token }).catch(() => undefined);
+      await stray.close().catch(() => undefined);
+      return DONE;
+    }
+    case 'set-behaviour': {
+      const agent = ctx.agents.get(ctx.agentId(action.agent));
+      if (!agent) return skipped('agent never connected');
+      agent.setBehaviour(action.behaviour);
+      return DONE;
+    }
+    case 'accept-late':
+    case 'progress':
+    case 'recover':
+    case 'stale-generation':
+      return heldTaskAction(ctx, action);
+    case 'kill': {
+      const agent = liveAgent(ctx, action.agent);
+      if (!agent) return skipped('not connected');
+      agent.killConnection();
+      return DONE;
+    }
+    case 'close': {
+      const agent = liveAgent(ctx, action.agent);
+      if (!agent) return skipped('not connected');
+      await agent.close().catch(() => undefined);
+      return DONE;
+    }
+    case 'reconnect': {
+      const agent = ctx.agents.get(ctx.agentId(action.agent));
+      if (!agent) return skipped('agent never connected');
+      await agent.reconnect({ keepOld: action.keepOld }).catch(() => undefined);
+      return DONE;
+    }
+    case 'foreign-task': {
+      const agent = liveAgent(ctx, action.agent);
+      if (!agent) return skipped('not connected');
+      const holder = [...ctx.agents.values()].find((other) => other !== agent && other.held !== null);
+      const held = holder?.held;
+      if (!held) return skipped('no other agent holds a task');
+      const frame = outcomeFrame(action.op, held.taskId, held.generation, 'foreign');
+      await sendAndAwaitReply(agent, () => agent.send(frame), `reply to foreign task_${action.op}`);
+      return DONE;
+    }
+    case 'submit': {
+      const body = {
+        description: `fuzz task ${ctx.submitted.length + 1}`,
+        priority: action.priority === 'unknown-name' ? 'someday' : action.priority,
+        needed_capabilities: action.capabilities,
+        max_retries: action.maxRetries,
+        complete_by: completeByValue(action.completeBy),
+        metadata: { run_task: ctx.submitted.length + 1 },
+      };
+      const answer = await ctx.client.submitTask(body).catch(() => undefined);
+      if (answer) ctx.submitted.push(answer.task_id);
+      return DONE;
+    }
+    case 'retry-dead-letter': {
+      const dead = await ctx.client.deadLetter().catch(() => undefined);
+      const ours = dead?.tasks.find((task) => ctx.submitted.includes(task.id));
+      if (!ours) return skipped('no dead-lettered task');
+      await ctx.client.retryTask(ours.id).catch(() => undefined);
+      return DONE;
+    }
+    case 'observe':
+      await observe(ctx, action.view).catch(() => undefined);
+      return DONE;
+    case 'wait':
+      await sleep(action.ms);
+      return DONE;
+    case 'restart-hub':
+      if (!ctx.target.canRestart) return skipped('this target cannot be restarted');
+      ctx.recorder.record({ actor: 'hub', kind: 'hub', payload: { event: 'restart_begin', crash: action.crash } });
+      await ctx.target.restart(action.crash);
+      ctx.recorder.record({ actor: 'hub', kind: 'hub', payload: { event: 'restart_end', crash: action.crash } });
+      return DONE;
+  }
+}
+
+async function heldTaskAction(
+  ctx: RunContext,
+  action: Extract<Action, { kind: 'accept-late' | 'progress' | 'recover' | 'stale-generation' }>,
+): Promise<ActionOutcome> {
+  const agent = liveAgent(ctx, action.agent);
+  if (!agent) return skipped('not connected');
+  if (action.kind === 'recover' && action.task === 'not-held') {
+    const other = ctx.submitted.find((id) => id !== agent.held?.taskId) ?? 'task-0000000000000000';
+    await sendAndAwaitReply(agent, () => agent.recover(other), 'reply to task_recovering');
+    return DONE;
+  }
+  const held = agent.held;
+  if (!held) return skipped('holds no task');
+  switch (action.kind) {
+    case 'accept-late':
+      await sendAndAwaitReply(agent, () => agent.accept(held.taskId), 'reply to task_accepted');
+      return DONE;
+    case 'progress':
+      agent.progress(held.taskId);
+      return DONE;
+    case 'recover':
+      await sendAndAwaitReply(agent, () => agent.recover(held.taskId), 'reply to task_recovering');
+      return DONE;
+    case 'stale-generation': {
+      const generation = staleGenerationValue(held.generation, action.generation);
+      const frame = outcomeFrame(action.op, held.taskId, generation, 'stale');
+      await sendAndAwaitReply(agent, () => agent.send(frame), `reply to task_${action.op} with a stale generation`);
+      return DONE;
+    }
+  }
+}
+
+async function observe(ctx: RunContext, view: Extract<Action, { kind: 'observe' }>['view']): Promise<void> {
+  switch (view) {
+    case 'tasks':
+      await ctx.client.listTasks();
+      return;
+    case 'task': {
+      const last = ctx.submitted.at(-1);
+      if (last) await ctx.client.getTask(last);
+      return;
+    }
+    case 'stats':
+      await ctx.client.stats();
+      return;
+    case 'dead-letter':
+      await ctx.client.deadLetter();
+      return;
+    case 'agents':
+      await ctx.client.agentStates();
+      return;
+  }
+}

@@ -1,0 +1,93 @@
+import type { HistoryEvent, TimerSettings } from '../../models/history.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * The longest a healthy hub can need to finish every task once every agent
+ * completes: a task may sit out an acceptance timeout, then be found stuck
+ * only at the sweep after the stuck threshold.
+ */
+export function quiesceDeadlineMs(timers: TimerSettings): number {
+  return timers.acceptanceMs + timers.stuckThresholdMs + 2 * Math.max(timers.overdueSweepMs, timers.stuckSweepMs) + 2_000;
+}
+
+const HTTP_RECHECK_MS = 100;
+
+function frameOf(event: HistoryEvent): { type?: unknown; task_id?: unknown; status?: unknown } | undefined {
+  if (event.kind !== 'ws_recv') return undefined;
+  const frame = event.payload.frame;
+  return typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : undefined;
+}
+
+/** Task ids whose latest acknowledged outcome is terminal, as the agents saw it. */
+function terminalByFrames(events: readonly HistoryEvent[]): Set<string> {
+  const terminal = new Set<string>();
+  for (const event of events) {
+    const frame = frameOf(event);
+    if (frame?.type === 'task_ack' && (frame.status === 'complete' || frame.status === 'dead_letter')) {
+      terminal.add(String(frame.task_id));
+    }
+    if (event.kind === 'http' && event.payload.status === 200 && /^\/api\/tasks\/[^/]+\/retry$/.test(event.payload.path)) {
+      terminal.delete(event.payload.path.split('/')[3] ?? '');
+    }
+  }
+  return terminal;
+}
+
+/** Resolves on the next history event or after `ms`, whichever comes first. */
+function nextEventOrTimeout(ctx: RunContext, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    const unsubscribe = ctx.recorder.onEvent(done);
+    function done(): void {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    }
+  });
+}
+
+async function allTerminalByHttp(ctx: RunContext): Promise<boolean> {
+  const [list, dead] = await Promise.all([ctx.client.listTasks(), ctx.client.deadLetter()]);
+  const terminal = new Set([
+    ...list.tasks.filter((task) => task.status === 'completed').map((task) => task.id),
+    ...dead.tasks.map((task) => task.id),
+  ]);
+  return ctx.submitted.every((id) => terminal.has(id));
+}
+
+/**
+ * Let the system settle: every live agent completes what it holds, a janitor
+ * agent able to take any task joins, and we wait (on events, then on the
+ * hub's own word) until every task we submitted is terminal or the deadline
+ * passes. Judging whether that happened is the model's business.
+ */
+export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
+  for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');
+  const janitor = await ctx.newAgent(janitorId, [...capabilityPool], 'complete');
+  ctx.agents.set(janitorId, janitor);
+  await janitor.start().catch(() => undefined);
+
+  const deadline = Date.now() + quiesceDeadlineMs(ctx.target.timers);
+  while (Date.now() < deadline) {
+    // Frames tell us early when all is done; the hub's lists are the final word,
+    // and are asked now and then anyway, since an ack can die with its socket.
+    const askHubAt = Math.min(Date.now() + HTTP_RECHECK_MS * 3, deadline);
+    while (Date.now() < askHubAt) {
+      const terminal = terminalByFrames(ctx.recorder.snapshot());
+      if (ctx.submitted.every((id) => terminal.has(id))) break;
+      await nextEventOrTimeout(ctx, askHubAt - Date.now());
+    }
+    if (await allTerminalByHttp(ctx).catch(() => false)) return;
+    await nextEventOrTimeout(ctx, Math.min(HTTP_RECHECK_MS, deadline - Date.now()));
+  }
+}
+
+/** The final HTTP views the model compares with what the agents saw. */
+export async function takeSnapshot(ctx: RunContext): Promise<void> {
+  await Promise.allSettled([
+    ctx.client.listTasks(),
+    ctx.client.deadLetter(),
+    ctx.client.stats(),
+    ctx.client.agentStates(),
+  ]);
+}

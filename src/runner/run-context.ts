@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { HistoryRecorder } from '../history/recorder.js';
+import { createHubClient, type HubClient } from '../http/client.js';
+import { SimAgent, type Behaviour } from '../agents/sim-agent.js';
+import type { Target } from '../targets/target.js';
+
+/** How long one action may wait for the hub's answer before the run moves on. */
+export const REPLY_DEADLINE_MS = 2_000;
+
+/**
+ * Everything one run touches, so that every socket, pool and timer it opened
+ * can be closed at the end whatever happened.
+ */
+export class RunContext {
+  readonly client: HubClient;
+  readonly agents = new Map<string, SimAgent>();
+  /** Throwaway sockets (bad-token identifies) closed with the run. */
+  readonly strays = new Set<SimAgent>();
+  /** Task ids the hub accepted from us, in submission order. */
+  readonly submitted: string[] = [];
+  private readonly tokens = new Map<string, string>();
+
+  constructor(
+    readonly target: Target,
+    readonly recorder: HistoryRecorder,
+    readonly agentIds: readonly string[],
+  ) {
+    this.client = createHubClient({
+      baseUrl: target.url,
+      token: target.adminToken,
+      recorder,
+      actor: 'http',
+      timeoutMs: REPLY_DEADLINE_MS,
+    });
+  }
+
+  agentId(index: number): string {
+    const id = this.agentIds[index];
+    if (id === undefined) throw new Error(`no agent #${index} in this run`);
+    return id;
+  }
+
+  async tokenFor(agentId: string): Promise<string> {
+    const known = this.tokens.get(agentId);
+    if (known) return known;
+    const { token } = await this.client.mintToken(agentId);
+    this.tokens.set(agentId, token);
+    return token;
+  }
+
+  /** A well-formed token that the hub never issued. */
+  static unknownToken(): string {
+    return randomBytes(32).toString('hex');
+  }
+
+  async newAgent(agentId: string, capabilities: string[], behaviour: Behaviour): Promise<SimAgent> {
+    return new SimAgent({
+      agentId,
+      token: await this.tokenFor(agentId),
+      wsUrl: this.target.wsUrl,
+      capabilities,
+      behaviour,
+      recorder: this.recorder,
+      connectTimeoutMs: REPLY_DEADLINE_MS,
+    });
+  }
+
+  /** Agents whose newest connection is open and identified. */
+  liveAgents(): SimAgent[] {
+    return [...this.agents.values()].filter((agent) => agent.connected && agent.identified);
+  }
+
+  async dispose(): Promise<void> {
+    for (const agent of [...this.agents.values(), ...this.strays]) agent.dispose();
+    await this.client.close();
+  }
+}

@@ -1,0 +1,16 @@
+import { basicFlow } from './smoke/basic-flow.js';
+import { killMidRunScenario, killMidTaskScenario } from './smoke/failover.js';
+import type { SmokeScenario } from './smoke/harness.js';
+import { noStarvationScenario, priorityLanesScenario } from './smoke/priority.js';
+
+export type { SmokeOutcome, SmokeScenario } from './smoke/harness.js';
+export { SmokeFailure } from './smoke/harness.js';
+
+/** The hub team's smoke plan, in its order; each run starts its own hub and throws when the hub fails it. */
+export const smokeScenarios: readonly SmokeScenario[] = [
+  basicFlow,
+  killMidTaskScenario,
+  killMidRunScenario,
+  priorityLanesScenario,
+  noStarvationScenario,
+];

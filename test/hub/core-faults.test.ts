@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { FAULT_CATALOGUE, parseFaults, type FaultName } from '../../src/hub/faults/catalogue.js';
+import { CoreHarness } from './support/core-harness.js';
+
+/**
+ * Each scenario returns what it observed; the correct hub and the hub with
+ * the fault must observe different things, and the faulty one what the fault says.
+ */
+type Scenario = (hub: CoreHarness) => unknown;
+
+const SCENARIOS: Record<Exclude<FaultName, 'ack-before-persist'>, { timers?: object; run: Scenario; faulty: unknown }> = {
+  'no-idle-trigger': {
+    run(hub) {
+      const conn = hub.join('a');
+      const t1 = hub.submit();
+      const t2 = hub.submit();
+      hub.complete(conn, t1, 1);
+      return [hub.task(t2).status, hub.fsm('a')];
+    },
+    faulty: ['queued', 'idle'],
+  },
+  'reclaim-keeps-generation': {
+    run(hub) {
+      const task = hub.submit();
+      hub.close(hub.join('a'));
+      return hub.task(task).generation;
+    },
+    faulty: 1,
+  },
+  'unfenced-complete': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit();
+      hub.complete(conn, task, 42);
+      return hub.task(task).status;
+    },
+    faulty: 'completed',
+  },
+  'any-agent-complete': {
+    run(hub) {
+      hub.join('a');
+      const task = hub.submit();
+      hub.complete(hub.join('b'), task, 1);
+      return hub.task(task).status;
+    },
+    faulty: 'completed',
+  },
+  'no-reclaim-on-disconnect': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit();
+      hub.close(conn);
+      return hub.task(task).status;
+    },
+    faulty: 'assigned',
+  },
+  'no-acceptance-timeout': {
+    timers: { acceptanceMs: 100 },
+    run(hub) {
+      hub.join('a');
+      const task = hub.submit();
+      hub.advance(1_000);
+      return hub.task(task).generation;
+    },
+    faulty: 1,
+  },
+  'retry-off-by-one': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit({ max_retries: 1 });
+      hub.fail(conn, task, 1);
+      return hub.task(task).status;
+    },
+    faulty: 'assigned',
+  },
+  'priority-lifo': {
+    run(hub) {
+      const older = hub.submit();
+      const newer = hub.submit();
+      hub.submit({ priority: 'low' });
+      const first = hub.assignments(hub.join('a'))[0]?.task_id;
+      return first === newer ? 'newer' : first === older ? 'older' : 'other';
+    },
+    faulty: 'newer',
+  },
+  'priority-ignored': {
+    run(hub) {
+      const low = hub.submit({ priority: 'low' });
+      hub.submit({ priority: 'urgent' });
+      return hub.assignments(hub.join('a'))[0]?.task_id === low;
+    },
+    faulty: true,
+  },
+  'capability-any': {
+    run(hub) {
+      const task = hub.submit({ needed_capabilities: ['gpu', 'rust'] });
+      hub.join('a', ['gpu']);
+      const general = hub.submit();
+      return [hub.task(task).status, hub.task(general).status];
+    },
+    faulty: ['assigned', 'queued'],
+  },
+  'double-assign': {
+    timers: { acceptanceMs: 100 },
+    run(hub) {
+      const a = hub.join('a');
+      const task = hub.submit();
+      const b = hub.join('b', ['late']);
+      hub.advance(100);
+      const holder = hub.task(task).assigned_to;
+      hub.complete(a, task, 1);
+      return [holder, hub.lastFrame(a), hub.assignments(b).length];
+    },
+    faulty: ['b', { type: 'task_ack', task_id: 'task-0000000000000001', status: 'complete' }, 1],
+  },
+  'stale-session-on-reconnect': {
+    run(hub) {
+      const old = hub.join('a');
+      const fresh = hub.join('a');
+      hub.submit();
+      return [hub.closes().length, hub.assignments(old).length, hub.assignments(fresh).length];
+    },
+    faulty: [0, 1, 0],
+  },
+  'dead-letter-retry-keeps-generation': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit({ max_retries: 0 });
+      hub.fail(conn, task, 1);
+      hub.close(conn);
+      hub.http('POST', `/api/tasks/${task}/retry`);
+      return hub.task(task).generation;
+    },
+    faulty: 1,
+  },
+  'stats-miscount': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit({ max_retries: 0 });
+      hub.fail(conn, task, 1);
+      hub.close(conn);
+      hub.http('POST', `/api/tasks/${task}/retry`);
+      return hub.http('GET', '/api/tasks/stats').body.by_status;
+    },
+    faulty: { queued: 2 },
+  },
+};
+
+describe('fault catalogue', () => {
+  it('has a one-line description for every fault and rejects unknown names', () => {
+    for (const fault of FAULT_CATALOGUE) expect(fault.description).not.toMatch(/\n/);
+    expect(() => parseFaults(['double-assign', 'no-such-fault'])).toThrow(/unknown fault "no-such-fault"/);
+  });
+
+  it('has a core scenario for every fault but ack-before-persist (tested through the store)', () => {
+    expect(Object.keys(SCENARIOS).sort()).toEqual(
+      FAULT_CATALOGUE.map((fault) => fault.name)
+        .filter((name) => name !== 'ack-before-persist')
+        .sort(),
+    );
+  });
+
+  it.each(Object.entries(SCENARIOS))('%s changes what it names', (name, scenario) => {
+    const correct = scenario.run(new CoreHarness({ timers: scenario.timers }));
+    const faulty = scenario.run(new CoreHarness({ timers: scenario.timers, faults: [name] }));
+    expect(faulty).toEqual(scenario.faulty);
+    expect(correct).not.toEqual(faulty);
+  });
+});

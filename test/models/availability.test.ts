@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryBuilder } from './support/history-builder.js';
+import { violationsOf } from './support/check.js';
+import { cleanRun } from './support/scenarios.js';
+
+const I10 = (h: HistoryBuilder) => violationsOf(h.build(), 'I10');
+
+describe('I10 availability', () => {
+  it('holds for a correct run, with a restart that drops requests and sockets', () => {
+    expect(I10(cleanRun().h)).toEqual([]);
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    h.at(10).send(a1, { type: 'ping' });
+    h.at(11).hub('restart_begin', true);
+    h.at(12).http('GET', '/health', null);
+    h.at(30).hub('restart_end');
+    expect(I10(h)).toEqual([]);
+  });
+
+  it('flags a 5xx and a request left unanswered while the hub was up', () => {
+    const h = new HistoryBuilder();
+    const crashed = h.at(10).http('GET', '/api/tasks', 500, { error: 'boom' });
+    const lost = h.at(20).http('GET', '/health', null);
+    expect(I10(h).map((v) => v.evidence)).toEqual([[crashed], [lost]]);
+  });
+
+  it('flags a close code outside the contract, and allows session_replaced', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const a2 = h.connect('a2');
+    h.at(10).close(a1, 'server', 4001, 'session_replaced');
+    const bad = h.events.length;
+    h.at(11).close(a2, 'server', 1011, 'internal');
+    expect(I10(h)).toEqual([expect.objectContaining({ invariant: 'I10', evidence: [bad] })]);
+  });
+
+  it('flags a frame the hub never answered before closing the socket', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const ping = h.at(10).send(a1, { type: 'ping' });
+    h.at(2_000).close(a1, 'server', 1002, 'idle');
+    expect(I10(h)).toEqual([expect.objectContaining({ message: expect.stringContaining('ping sent on connection'), evidence: [ping, ping + 1] })]);
+  });
+
+  it('does not judge frames the client gave up on', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    h.at(10).send(a1, { type: 'ping' });
+    h.at(2_000).close(a1, 'client_kill');
+    expect(I10(h)).toEqual([]);
+  });
+
+  it('flags a reply that does not answer its frame', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    h.at(10).send(a1, { type: 'ping' });
+    h.recv(a1, { type: 'task_ack', task_id: 'x', status: 'accepted' });
+    expect(I10(h).map((v) => v.message)).toEqual([`on connection ${a1}, ping at t=10ms was answered by task_ack: a reply went missing or came unasked`]);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryBuilder, ORIGIN } from './support/history-builder.js';
+import { violationsOf } from './support/check.js';
+import { cleanRun } from './support/scenarios.js';
+
+const I7 = (h: HistoryBuilder) => violationsOf(h.build(), 'I7');
+
+function held(accept: boolean, completeBy: number | null = null): { h: HistoryBuilder; task: string } {
+  const h = new HistoryBuilder();
+  const a1 = h.at(0).connect('a1');
+  const task = h.at(10).submit({ completeBy });
+  h.assign(a1, task);
+  if (accept) h.accept(a1, task);
+  return { h, task };
+}
+
+describe('I7 reclaim', () => {
+  it('holds for a correct run', () => {
+    expect(I7(cleanRun().h)).toEqual([]);
+  });
+
+  it('flags an unaccepted assignment kept past the acceptance timeout', () => {
+    const { h, task } = held(false);
+    h.at(2_000).getTask(task);
+    expect(I7(h).map((v) => v.message)).toEqual([
+      `task ${task} was still assigned to a1 at generation 1 at t=1999ms, never accepted, 1989 ms after its acceptance timer started (bound 1500 ms)`,
+    ]);
+  });
+
+  it('does not hold an accepted task to the acceptance timeout', () => {
+    const { h, task } = held(true);
+    h.at(2_000).getTask(task);
+    expect(I7(h)).toEqual([]);
+  });
+
+  it('flags an overdue assignment kept past a sweep', () => {
+    const { h, task } = held(true, ORIGIN + 50);
+    h.at(1_000).getTask(task);
+    expect(I7(h)).toEqual([expect.objectContaining({ invariant: 'I7', message: expect.stringContaining('complete_by') })]);
+  });
+
+  it('holds for an overdue assignment seen within a sweep', () => {
+    const { h, task } = held(true, ORIGIN + 50);
+    h.at(700).getTask(task);
+    expect(I7(h)).toEqual([]);
+  });
+
+  it('flags an untouched assignment past the stuck threshold and sweep', () => {
+    const { h, task } = held(true);
+    h.at(7_000).getTask(task);
+    expect(I7(h).map((v) => v.message)).toEqual([expect.stringContaining(`task ${task} was still assigned to a1 at generation 1 at t=6999ms, untouched since`)]);
+  });
+
+  it('restarts the stuck clock with the hub', () => {
+    const { h, task } = held(true);
+    h.at(6_400).hub('restart_begin', true);
+    h.at(6_500).hub('restart_end');
+    h.at(7_000).getTask(task);
+    expect(I7(h)).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryBuilder } from './support/history-builder.js';
+import { violationsOf } from './support/check.js';
+import { cleanRun } from './support/scenarios.js';
+
+const I2 = (h: HistoryBuilder) => violationsOf(h.build(), 'I2');
+
+describe('I2 single holder', () => {
+  it('holds when a reclaimed task is pushed again at a higher generation', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.connect('a1');
+    const a2 = h.connect('a2');
+    const task = h.at(10).submit();
+    h.at(11).assign(a1, task);
+    h.at(50).reclaim(task).assign(a2, task);
+    expect(I2(h)).toEqual([]);
+    expect(I2(cleanRun().h)).toEqual([]);
+  });
+
+  it('holds when pushes on two sockets are read out of order', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.connect('a1');
+    const a2 = h.connect('a2');
+    const task = h.at(10).submit();
+    h.at(12).recv(a2, { type: 'task_assign', task_id: task, generation: 2, assigned_at: 1_700_000_000_011 });
+    h.recv(a1, { type: 'task_assign', task_id: task, generation: 1, assigned_at: 1_700_000_000_010 });
+    expect(I2(h)).toEqual([]);
+  });
+
+  it('flags one generation pushed to two agents', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.connect('a1');
+    const a2 = h.connect('a2');
+    const task = h.at(10).submit();
+    const first = h.at(11).recv(a1, { type: 'task_assign', task_id: task, generation: 1, assigned_at: 1 });
+    const second = h.at(12).recv(a2, { type: 'task_assign', task_id: task, generation: 1, assigned_at: 2 });
+    expect(I2(h)).toEqual([
+      { invariant: 'I2', name: 'single-holder', message: `task ${task} generation 1 was pushed to a1 and a2`, evidence: [first, second] },
+    ]);
+  });
+
+  it('flags a generation going back on one socket', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.connect('a1');
+    const task = h.at(10).submit();
+    h.at(11).assign(a1, task, 3);
+    h.at(12).assign(a1, task, 2);
+    expect(I2(h).map((v) => v.message)).toEqual([
+      `task ${task}: generation 2 (to a1) was pushed after generation 3 (to a1) on connection ${a1}`,
+    ]);
+  });
+});
