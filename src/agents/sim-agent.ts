@@ -197,12 +197,23 @@ export class SimAgent {
     });
   }
 
-  /** connect, then identify; throws unless the hub answered `identified`. */
+  /**
+   * connect, then identify; throws unless the hub answered `identified`. Like
+   * a real sidecar coming back, an agent that still holds a task asks the hub
+   * about it (task_recovering) and goes on only if told task_continue.
+   */
   async start(): Promise<Frame> {
     await this.connect();
     const reply = await this.identify();
     if (reply.type !== 'identified') {
       throw new Error(`${this.agentId}: identify refused: ${JSON.stringify(redactTokens(reply))}`);
+    }
+    const held = this.heldTask;
+    if (held !== null) {
+      this.clearDelay();
+      held.accepted = false;
+      held.finishing = false;
+      this.recover(held.taskId);
     }
     return reply;
   }

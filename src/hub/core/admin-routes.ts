@@ -1,3 +1,4 @@
+/** HTTP routes for health, tokens, agent states and the admin reset. */
 import type { Answer, RouteContext } from './http-route.js';
 import { ok } from './http-route.js';
 import { isJsonObject } from './json.js';

@@ -1,3 +1,7 @@
+/**
+ * The HTTP API as the core sees it: route, authenticate, parse the body,
+ * answer. Everything here is decided before the shell writes a byte.
+ */
 import { agentStates, health, issueToken, listTokens, reset, revokeTokens } from './admin-routes.js';
 import type { HttpRequest } from './events.js';
 import type { Answer, Route } from './http-route.js';

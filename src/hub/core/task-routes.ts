@@ -1,3 +1,4 @@
+/** HTTP routes over tasks: submit, list, look up, stats, dead letters and their retry. */
 import type { Answer, RouteContext } from './http-route.js';
 import { ok } from './http-route.js';
 import { schedulePass } from './scheduler.js';
