@@ -55,7 +55,6 @@ async function main(): Promise<void> {
     maxActions: options.maxActions,
     timeoutPerRunMs: options.timeoutPerRun,
     targets: embeddedTargets({ timers, faults }),
-    agentPrefix: '',
   });
 
   console.log(`machine: ${cpus().length} cores, node ${process.version}; property ${family.name}, seed ${options.seed}`);

@@ -5,7 +5,7 @@ import pc from 'picocolors';
 import { INVARIANTS } from '../../models/check.js';
 import { PROPERTY_FAMILIES, findFamily } from '../../properties/index.js';
 import { embeddedTargets, FAST_TIMERS } from '../targets/embedded.js';
-import { fuzz, agentIdsFor, playOnce, type FuzzConfig, type FuzzOutcome } from '../runner/fuzz.js';
+import { fuzz, agentNamesFor, playOnce, type FuzzConfig, type FuzzOutcome } from '../runner/fuzz.js';
 import { formatFailure } from '../reports/console-report.js';
 import { loadFailure, saveFailure } from '../reports/failure-file.js';
 import { ProgressLine } from '../reports/progress.js';
@@ -107,7 +107,6 @@ async function main(argv: string[]): Promise<number> {
     timeoutPerRunMs: options.timeoutPerRun,
     ...(options.timeBudget === undefined ? {} : { timeBudgetMs: options.timeBudget * 1000 }),
     targets,
-    agentPrefix: '',
   };
   const progress = new ProgressLine(process.stderr, options.json ? 0 : options.runs);
   config.onRunEnd = (run) => {
@@ -155,7 +154,6 @@ async function report(config: FuzzConfig, outcome: FuzzOutcome, json: boolean): 
     seed: failure.seed,
     path: failure.path,
     agents: config.agents,
-    agentPrefix: config.agentPrefix,
     maxActions: config.maxActions,
     faults: [...config.targets.faults],
     timers: config.targets.timers,
@@ -174,7 +172,7 @@ async function report(config: FuzzConfig, outcome: FuzzOutcome, json: boolean): 
         violations: failure.violations,
         actions: failure.actions,
         outcomes: failure.outcomes,
-        agentIds: agentIdsFor(config),
+        agentIds: agentNamesFor(config),
         history: failure.history,
         shrinks: failure.shrinks,
         replayCommands: replay,
@@ -192,12 +190,11 @@ async function replayFile(file: string, options: FuzzCliOptions): Promise<number
   const config = {
     family,
     agents: saved.agents,
-    agentPrefix: saved.agentPrefix,
     timeoutPerRunMs: options.timeoutPerRun,
     targets: embeddedTargets({ timers: saved.timers, faults: saved.faults }),
   };
   const { violations, result } = await playOnce(config, saved.seed, saved.actions);
-  const agentIds = agentIdsFor(config);
+  const agentIds = agentNamesFor(config);
   if (options.json) {
     console.log(JSON.stringify({ ok: violations.length === 0, replayed: file, violations, reproduced: violations.length > 0 }));
   } else if (violations.length === 0) {

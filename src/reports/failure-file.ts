@@ -17,7 +17,6 @@ export interface FailureFile {
   seed: number;
   path: string;
   agents: number;
-  agentPrefix: string;
   maxActions: number;
   faults: string[];
   timers: TimerSettings;

@@ -127,7 +127,7 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
       const body = {
         description: `fuzz task ${ctx.submitted.length + 1}`,
         priority: action.priority === 'unknown-name' ? 'someday' : action.priority,
-        needed_capabilities: action.capabilities,
+        needed_capabilities: ctx.isolate(action.capabilities),
         max_retries: action.maxRetries,
         complete_by: completeByValue(action.completeBy),
         metadata: { run_task: ctx.submitted.length + 1 },

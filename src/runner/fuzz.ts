@@ -23,8 +23,6 @@ export interface FuzzConfig {
   /** Stop starting new runs after this long (shrinking included). */
   timeBudgetMs?: number;
   targets: TargetFactory;
-  /** Prefix of every agent id, so runs sharing a hub never meet. */
-  agentPrefix: string;
   onRunEnd?: (run: { index: number; failed: boolean; actions: number }) => void;
 }
 
@@ -52,15 +50,16 @@ export interface FuzzOutcome {
   runnerError?: string;
 }
 
-export function agentIdsFor(config: Pick<FuzzConfig, 'agents' | 'agentPrefix'>): string[] {
-  return Array.from({ length: config.agents }, (_, i) => `${config.agentPrefix}agent-${i}`);
+/** Agent names as actions and reports use them; a target may prefix them per run. */
+export function agentNamesFor(config: Pick<FuzzConfig, 'agents'>): string[] {
+  return Array.from({ length: config.agents }, (_, i) => `agent-${i}`);
 }
 
-export function runSetupFor(config: Pick<FuzzConfig, 'agents' | 'agentPrefix' | 'targets' | 'timeoutPerRunMs'>, seed: number | null): RunSetup {
+export function runSetupFor(config: Pick<FuzzConfig, 'agents' | 'targets' | 'timeoutPerRunMs'>, seed: number | null): RunSetup {
   return {
     targets: config.targets,
-    agentIds: agentIdsFor(config),
-    janitorId: `${config.agentPrefix}${JANITOR_ID}`,
+    agentNames: agentNamesFor(config),
+    janitorName: JANITOR_ID,
     capabilityPool: CAPABILITY_POOL,
     seed,
     timeoutPerRunMs: config.timeoutPerRunMs,
@@ -84,7 +83,7 @@ export function judge(result: RunResult, family: PropertyFamily, timeoutPerRunMs
 
 /** Play one action sequence on a fresh target and judge it. */
 export async function playOnce(
-  config: Pick<FuzzConfig, 'family' | 'agents' | 'agentPrefix' | 'targets' | 'timeoutPerRunMs'>,
+  config: Pick<FuzzConfig, 'family' | 'agents' | 'targets' | 'timeoutPerRunMs'>,
   seed: number | null,
   actions: readonly Action[],
 ): Promise<{ result: RunResult; violations: Violation[] }> {

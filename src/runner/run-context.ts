@@ -53,12 +53,18 @@ export class RunContext {
     return randomBytes(32).toString('hex');
   }
 
-  async newAgent(agentId: string, capabilities: string[], behaviour: Behaviour): Promise<SimAgent> {
+  /** The run's isolation capability, if any, added to what an agent has or a task needs. */
+  isolate(capabilities: readonly string[]): string[] {
+    const extra = this.target.isolationCapability;
+    return extra === null ? [...capabilities] : [...capabilities, extra];
+  }
+
+  async newAgent(agentId: string, capabilities: readonly string[], behaviour: Behaviour): Promise<SimAgent> {
     return new SimAgent({
       agentId,
       token: await this.tokenFor(agentId),
       wsUrl: this.target.wsUrl,
-      capabilities,
+      capabilities: this.isolate(capabilities),
       behaviour,
       recorder: this.recorder,
       connectTimeoutMs: REPLY_DEADLINE_MS,

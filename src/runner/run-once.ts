@@ -8,8 +8,9 @@ import { RunContext } from './run-context.js';
 
 export interface RunSetup {
   targets: TargetFactory;
-  agentIds: readonly string[];
-  janitorId: string;
+  /** Agent names; the target's namespace makes them the run's agent ids. */
+  agentNames: readonly string[];
+  janitorName: string;
   capabilityPool: readonly string[];
   seed: number | null;
   /** The whole run (actions, quiesce, snapshot) must end within this; teardown follows regardless. */
@@ -46,7 +47,10 @@ function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T>
 export async function runOnce(setup: RunSetup, actions: readonly Action[]): Promise<RunResult> {
   const recorder = new HistoryRecorder();
   const target = await setup.targets.open();
-  const ctx = new RunContext(target, recorder, setup.agentIds);
+  const agentIds = setup.agentNames.map((name) => target.namespace + name);
+  const janitorId = target.namespace + setup.janitorName;
+  const capabilityPool = [...setup.capabilityPool, ...(target.isolationCapability ? [target.isolationCapability] : [])];
+  const ctx = new RunContext(target, recorder, agentIds);
   const outcomes: ActionOutcome[] = [];
   let stopped = false;
   recorder.record({
@@ -56,9 +60,9 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[]): Prom
       seed: setup.seed,
       target: target.kind,
       timers: target.timers,
-      agentIds: [...setup.agentIds, setup.janitorId],
-      capabilityPool: [...setup.capabilityPool],
-      janitorId: setup.janitorId,
+      agentIds: [...agentIds, janitorId],
+      capabilityPool,
+      janitorId,
       wallClockOrigin: Date.now() - recorder.now(),
       faults: [...setup.targets.faults],
     },
@@ -68,11 +72,11 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[]): Prom
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'actions' } });
     for (const [index, action] of actions.entries()) {
       if (stopped) return;
-      recorder.record({ actor: 'runner', kind: 'action', payload: { index, text: describeAction(action, setup.agentIds) } });
+      recorder.record({ actor: 'runner', kind: 'action', payload: { index, text: describeAction(action, setup.agentNames) } });
       outcomes.push(await executeAction(ctx, action));
     }
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'quiesce' } });
-    await quiesce(ctx, setup.janitorId, setup.capabilityPool);
+    await quiesce(ctx, janitorId, setup.capabilityPool);
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'snapshot' } });
     await takeSnapshot(ctx);
   };

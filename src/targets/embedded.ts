@@ -31,6 +31,8 @@ export function embeddedTargets(options: { timers: TimerSettings; faults: readon
         adminToken: hub.adminToken,
         timers: hub.timers,
         canRestart: true,
+        namespace: '',
+        isolationCapability: null,
         restart: (crash) => hub.restart({ crash }),
         dispose: () => hub.stop(),
       };

@@ -9,6 +9,13 @@ export interface Target {
   readonly adminToken: string;
   readonly timers: TimerSettings;
   readonly canRestart: boolean;
+  /**
+   * Prefix of every agent id this run uses, and a capability added to every
+   * agent and task of the run: on a hub others use, no stranger takes our
+   * tasks and none of theirs reaches our agents. Empty on a hub of our own.
+   */
+  readonly namespace: string;
+  readonly isolationCapability: string | null;
   restart(crash: boolean): Promise<void>;
   dispose(): Promise<void>;
 }
