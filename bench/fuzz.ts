@@ -1,6 +1,7 @@
 /**
  * `npm run bench:fuzz`: how fast the fuzzer runs on the correct hub, and how
- * quickly, how small and how reproducibly it finds deliberate defects.
+ * quickly, how small and how reproducibly it finds deliberate defects. With
+ * `--sim`, the same figures for the network and the simulation, side by side.
  * Prints figures; asserts nothing.
  */
 import { Command, Option } from 'commander';
@@ -8,9 +9,9 @@ import { cpus } from 'node:os';
 import { findFamily } from '../properties/index.js';
 import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
 import { exitWithUsageError, integerOption, repeatableChoice, runCli } from '../src/cli/cli-support.js';
-import { addTimerOptions, timersFromOptions } from '../src/hub/timer-flags.js';
+import { addTimerOptions, TIMER_FLAGS } from '../src/hub/timer-flags.js';
 import { fuzz, playOnce, type FuzzConfig } from '../src/runner/fuzz.js';
-import { embeddedTargets, FAST_TIMERS } from '../src/targets/embedded.js';
+import { localTargets } from '../src/targets/choose.js';
 
 const DEFAULT_FAULTS = ['unfenced-complete', 'no-reclaim-on-disconnect', 'no-idle-trigger'];
 
@@ -23,7 +24,18 @@ interface BenchOptions {
   maxActions: number;
   timeoutPerRun: number;
   fault: string[];
+  sim: boolean;
   [timer: string]: unknown;
+}
+
+type Mode = 'network' | 'sim';
+
+interface FaultFigures {
+  found: boolean;
+  runsToFail: number;
+  shrunk: number;
+  shrinks: number;
+  replayed: number;
 }
 
 const cmd = new Command('bench:fuzz')
@@ -39,63 +51,69 @@ const cmd = new Command('bench:fuzz')
     new Option('--fault <name>', `faults to measure (repeatable; default ${DEFAULT_FAULTS.join(', ')})`)
       .argParser(repeatableChoice(FAULT_CATALOGUE.map((fault) => fault.name)))
       .default([]),
-  );
-addTimerOptions(cmd, FAST_TIMERS);
+  )
+  .addOption(new Option('--sim', 'measure the simulation too, side by side with the network').default(false));
+addTimerOptions(cmd, null);
+
+function cell(figures: FaultFigures | undefined, replays: number): string {
+  if (figures === undefined || !figures.found) return 'not found'.padEnd(30);
+  return `${figures.runsToFail} runs, ${figures.shrunk} actions (${figures.shrinks} shrinks), ${figures.replayed}/${replays}`.padEnd(30);
+}
 
 async function main(): Promise<void> {
   const options = runCli(cmd, process.argv.slice(2)).opts<BenchOptions>();
   const family = findFamily(options.property);
   if (!family) exitWithUsageError(`unknown property family ${options.property}`);
-  const timers = timersFromOptions(options, FAST_TIMERS);
-  const configFor = (faults: string[]): FuzzConfig => ({
+  // Only timers given explicitly: each mode fills in its own defaults.
+  const timers = Object.fromEntries(TIMER_FLAGS.flatMap(({ key }) => (typeof options[key] === 'number' ? [[key, options[key]]] : [])));
+  const modes: Mode[] = options.sim ? ['network', 'sim'] : ['network'];
+  const configFor = (mode: Mode, faults: string[]): FuzzConfig => ({
     family,
     runs: options.runs,
     seed: options.seed,
     agents: options.agents,
     maxActions: options.maxActions,
     timeoutPerRunMs: options.timeoutPerRun,
-    targets: embeddedTargets({ timers, faults }),
+    targets: localTargets({ sim: mode === 'sim', timers, faults }),
   });
 
   console.log(`machine: ${cpus().length} cores, node ${process.version}; property ${family.name}, seed ${options.seed}`);
-  const correct = await fuzz(configFor([]));
-  const seconds = correct.elapsedMs / 1000;
-  console.log(
-    `correct hub: ${correct.runs} runs in ${seconds.toFixed(1)} s, ${(correct.runs / seconds).toFixed(2)} runs/s, ` +
-      `${(correct.actionsPlayed / Math.max(correct.runs, 1)).toFixed(1)} actions/run, ${correct.ok ? 'no violation' : 'VIOLATION (false positive?)'}`,
-  );
-
-  const faults = options.fault.length > 0 ? options.fault : DEFAULT_FAULTS;
-  console.log('\nfault                              found  runs-to-fail  shrunk  shrinks  replayed  wall');
-  for (const fault of faults) {
-    let runsToFail = 0;
-    const config = configFor([fault]);
-    config.onRunEnd = (run) => {
-      if (run.failed && runsToFail === 0) runsToFail = run.index + 1;
-    };
-    const started = Date.now();
-    const outcome = await fuzz(config);
-    const failure = outcome.failure;
-    let replayed = 0;
-    if (failure) {
-      for (let i = 0; i < options.replays; i++) {
-        const { violations } = await playOnce(config, failure.seed, failure.actions);
-        if (violations.some((v) => failure.violations.some((f) => f.invariant === v.invariant))) replayed++;
-      }
-    }
-    const wall = ((Date.now() - started) / 1000).toFixed(1);
+  for (const mode of modes) {
+    const correct = await fuzz(configFor(mode, []));
+    const seconds = correct.elapsedMs / 1000;
     console.log(
-      [
-        fault.padEnd(34),
-        (failure ? 'yes' : 'no').padEnd(6),
-        String(failure ? runsToFail : '-').padEnd(13),
-        String(failure?.actions.length ?? '-').padEnd(7),
-        String(failure?.shrinks ?? '-').padEnd(8),
-        (failure ? `${replayed}/${options.replays}` : '-').padEnd(9),
-        `${wall} s`,
-      ].join(' '),
+      `correct hub, ${mode.padEnd(7)}: ${correct.runs} runs in ${seconds.toFixed(1)} s, ${(correct.runs / seconds).toFixed(2)} runs/s, ` +
+        `${(correct.actionsPlayed / Math.max(correct.runs, 1)).toFixed(1)} actions/run, ${correct.ok ? 'no violation' : 'VIOLATION (false positive?)'}`,
     );
   }
+
+  const faults = options.fault.length > 0 ? options.fault : DEFAULT_FAULTS;
+  console.log(`\n${'fault'.padEnd(34)} ${modes.map((mode) => `${mode}: runs-to-fail, shrunk, replayed`.padEnd(30)).join(' ')}`);
+  for (const fault of faults) {
+    const figures = new Map<Mode, FaultFigures>();
+    for (const mode of modes) figures.set(mode, await measureFault(configFor(mode, [fault]), mode, options.replays));
+    console.log(`${fault.padEnd(34)} ${modes.map((mode) => cell(figures.get(mode), options.replays)).join(' ')}`);
+  }
+}
+
+/** Finds the fault once, then replays the shrunk counterexample: the same violation (network) or the same history (sim). */
+async function measureFault(config: FuzzConfig, mode: Mode, replays: number): Promise<FaultFigures> {
+  let runsToFail = 0;
+  config.onRunEnd = (run) => {
+    if (run.failed && runsToFail === 0) runsToFail = run.index + 1;
+  };
+  const failure = (await fuzz(config)).failure;
+  if (failure === undefined) return { found: false, runsToFail: 0, shrunk: 0, shrinks: 0, replayed: 0 };
+  let replayed = 0;
+  for (let i = 0; i < replays; i++) {
+    const { violations, result } = await playOnce(config, failure.seed, failure.actions, failure.schedule);
+    const same =
+      mode === 'sim'
+        ? JSON.stringify(result.history) === JSON.stringify(failure.history)
+        : violations.some((v) => failure.violations.some((f) => f.invariant === v.invariant));
+    if (same && violations.length > 0) replayed++;
+  }
+  return { found: true, runsToFail, shrunk: failure.actions.length, shrinks: failure.shrinks, replayed };
 }
 
 void main();

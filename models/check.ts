@@ -6,6 +6,11 @@ import { INVARIANT_INFO, type InvariantId, type InvariantInfo, type Violation } 
 import { durability } from './invariants/durability.js';
 import { exactlyOnce } from './invariants/exactly-once.js';
 import { fencing } from './invariants/fencing.js';
+import { hostileCloses } from './invariants/hostile-closes.js';
+import { hostileErrorBodies } from './invariants/hostile-error-bodies.js';
+import { hostileReachable } from './invariants/hostile-reachable.js';
+import { hostileRestart } from './invariants/hostile-restart.js';
+import { hostileVerdicts } from './invariants/hostile-verdicts.js';
 import { liveness } from './invariants/liveness.js';
 import { priority } from './invariants/priority.js';
 import { reclaim } from './invariants/reclaim.js';
@@ -29,6 +34,11 @@ const CHECKS: Record<InvariantId, Invariant['check']> = {
   I8: agreement,
   I9: durability,
   I10: availability,
+  H1: hostileReachable,
+  H2: hostileErrorBodies,
+  H3: hostileCloses,
+  H4: hostileVerdicts,
+  H5: hostileRestart,
 };
 
 /** Every invariant, in order: id, name, one-line description, and its check. */

@@ -89,8 +89,21 @@ export type HttpEvent = EventBase<
   }
 >;
 
-/** Hub lifecycle done by the runner: `restart` (with `crash`: no clean shutdown), `stop`. */
-export type HubEvent = EventBase<'hub', { event: 'restart_begin' | 'restart_end' | 'stop'; crash?: boolean }>;
+/**
+ * Hub lifecycle done by the runner: `restart` (with `crash`: no clean shutdown), `stop`.
+ * `restart_failed`: the hub did not come back up; `error` says why.
+ */
+export type HubEvent = EventBase<
+  'hub',
+  { event: 'restart_begin' | 'restart_end' | 'restart_failed' | 'stop'; crash?: boolean; error?: string }
+>;
+
+/**
+ * After a hostile step the runner asks whether the hub still serves: the
+ * status `GET /health` answered (null: no answer), and whether a fresh
+ * socket could identify (`identify` is the answer's type or the failure).
+ */
+export type ProbeEvent = EventBase<'probe', { health: number | null; identified: boolean; identify: string }>;
 
 export type HistoryEvent =
   | RunStartEvent
@@ -101,7 +114,8 @@ export type HistoryEvent =
   | WsRecvEvent
   | WsCloseEvent
   | HttpEvent
-  | HubEvent;
+  | HubEvent
+  | ProbeEvent;
 
 export type HistoryKind = HistoryEvent['kind'];
 

@@ -4,7 +4,7 @@ import type { HistoryEvent, HttpEvent, RunStartEvent, TaskView, TimerSettings } 
 import { anchorHubClock, type HubClock } from './hub-clock.js';
 import { listedTasks, routeOf } from './http-views.js';
 import { readOutages, type HubOutage } from './outages.js';
-import { readTasks, type TaskRecord } from './tasks.js';
+import { queuedSpansOf, readTasks, type TaskRecord } from './tasks.js';
 
 /** A full listing: unfiltered GET /api/tasks (`main`) or GET /api/tasks/dead-letter, answered 200. */
 export interface Listing {
@@ -98,6 +98,7 @@ export function buildModel(history: readonly HistoryEvent[]): Model {
       receivedAt: s.event.t,
     })),
   );
+  for (const task of tasks.values()) task.queuedSpans = queuedSpansOf(task, clock);
   const outages = readOutages(events);
   const end = events[events.length - 1]?.t ?? 0;
   const ourAgents = new Set([...agentIds, janitorId]);

@@ -1,6 +1,7 @@
 import { agentAt, type Connection, type Exchange } from './connections.js';
 import { asObject, capabilityNames, isGeneration, numberField, stringField, type JsonObject } from './frames.js';
 import type { HttpEvent, TaskView, WsRecvEvent } from './history.js';
+import type { HubClock } from './hub-clock.js';
 import { asTaskView, listedTasks, routeOf, responseObject } from './http-views.js';
 
 /** A task we submitted: the request and its 201 answer. */
@@ -56,6 +57,8 @@ export interface Assignment {
   push?: TaskPush;
   /** Views showing the task assigned to this agent at this generation. */
   views: View[];
+  /** The earliest `assigned_at` (hub ms) those views report. */
+  assignedAt?: number;
 }
 
 /** The task was queued at `generation`, never assigned, throughout [from, to]. */
@@ -214,11 +217,23 @@ function assignmentsOf(task: TaskRecord): Assignment[] {
   }
   for (const view of task.views) {
     const { status, assigned_to: agentId, generation } = view.task;
-    if (status === 'assigned' && typeof agentId === 'string') {
-      note(generation, agentId, view.event.t, view.event.seq).views.push(view);
-    }
+    if (status !== 'assigned' || typeof agentId !== 'string') continue;
+    const assignment = note(generation, agentId, view.event.t, view.event.seq);
+    assignment.views.push(view);
+    const assignedAt = view.task.assigned_at;
+    if (typeof assignedAt === 'number') assignment.assignedAt = Math.min(assignment.assignedAt ?? Infinity, assignedAt);
   }
   return [...byKey.values()];
+}
+
+/**
+ * The latest moment by which the assignment surely existed: its first sighting,
+ * or the push time the hub itself reports (a push lost on a dying socket
+ * leaves only that).
+ */
+export function assignmentBegan(assignment: Assignment, clock: HubClock): number {
+  const reported = assignment.assignedAt === undefined ? Infinity : clock.toHistory(assignment.assignedAt).latest;
+  return Math.min(assignment.firstSeen, reported);
 }
 
 /**
@@ -227,7 +242,13 @@ function assignmentsOf(task: TaskRecord): Assignment[] {
  * between. The earliest moment is the latest of: the 201 (g = 0), a `retried`
  * ack of generation g - 1, an earlier view showing it queued at g.
  */
-function queuedSpansOf(task: TaskRecord): QueuedSpan[] {
+/**
+ * Where the task was surely queued. A queued task leaves `queued` only by an
+ * assignment, which raises the generation by one: so it stayed queued at
+ * generation g from its first sighting at g until the `assigned_at` of the
+ * push of g + 1, and any later sighting queued at g extends that too.
+ */
+export function queuedSpansOf(task: TaskRecord, clock: HubClock): QueuedSpan[] {
   const starts = new Map<number, { t: number; seq: number }>();
   const noteStart = (generation: number, t: number, seq: number): void => {
     const known = starts.get(generation);
@@ -240,20 +261,26 @@ function queuedSpansOf(task: TaskRecord): QueuedSpan[] {
       noteStart(report.generation + 1, reply.t, reply.seq);
     }
   }
-  const ends = new Map<number, View>();
+  const ends = new Map<number, { t: number; seq: number }>();
+  const noteEnd = (generation: number, t: number, seq: number): void => {
+    const known = ends.get(generation);
+    if (known === undefined || t > known.t) ends.set(generation, { t, seq });
+  };
   for (const view of task.views) {
     if (view.task.status !== 'queued') continue;
     noteStart(view.task.generation, view.event.t, view.event.seq);
-    const known = ends.get(view.task.generation);
-    if (known === undefined || view.event.payload.sentAt > known.event.payload.sentAt) {
-      ends.set(view.task.generation, view);
+    noteEnd(view.task.generation, view.event.payload.sentAt, view.event.seq);
+  }
+  for (const push of task.pushes) {
+    if (push.kind === 'assign' && push.assignedAt !== undefined) {
+      noteEnd(push.generation - 1, clock.toHistory(push.assignedAt).earliest, push.event.seq);
     }
   }
   const spans: QueuedSpan[] = [];
   for (const [generation, end] of ends) {
     const start = starts.get(generation);
-    if (start === undefined || start.t >= end.event.payload.sentAt) continue;
-    spans.push({ generation, from: start.t, to: end.event.payload.sentAt, evidence: [start.seq, end.event.seq] });
+    if (start === undefined || start.t >= end.t) continue;
+    spans.push({ generation, from: start.t, to: end.t, evidence: [start.seq, end.seq] });
   }
   return spans;
 }
@@ -271,7 +298,6 @@ export function readTasks(httpEvents: readonly HttpEvent[], connections: Iterabl
   collectFromSockets(tasks, connections);
   for (const task of tasks.values()) {
     task.assignments = assignmentsOf(task);
-    task.queuedSpans = queuedSpansOf(task);
   }
   return tasks;
 }

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import type { Action, ActionKind, Behaviour, PriorityInput, StaleGeneration } from '../src/actions/action.js';
+import { droppableArray } from './droppable-array.js';
+import { freshSocketFrameArb, hostileRequestArb, ownSocketFrameArb } from './hostile-values.js';
+import { SIMULATION_ONLY, type Action, type ActionKind, type Behaviour, type PriorityInput, type StaleGeneration } from '../src/actions/action.js';
 
 /** What the generators may draw from; fixed for the whole run. */
 export interface GeneratorConfig {
@@ -8,6 +10,8 @@ export interface GeneratorConfig {
   maxActions: number;
   /** False when the target cannot be restarted (a remote hub without --restart-cmd). */
   canRestart: boolean;
+  /** The target is simulated: network faults can be played. */
+  simulated: boolean;
 }
 
 /** Relative frequency of each action kind; a kind left out is never generated. */
@@ -15,6 +19,8 @@ export type ActionWeights = Partial<Record<ActionKind, number>>;
 
 const DELAYS_MS = [10, 60, 200, 500] as const;
 const WAITS_MS = [5, 40, 150, 350] as const;
+/** Link delays stay well inside the model's reaction slack: slow, not broken. */
+const LINK_DELAYS_MS = [20, 60, 150] as const;
 const STALE: readonly StaleGeneration[] = ['minus-one', 'plus-one', 'zero', 'missing', 'as-string'];
 
 export function behaviourArb(): fc.Arbitrary<Behaviour> {
@@ -103,6 +109,14 @@ function actionArbs(config: GeneratorConfig): Record<ActionKind, fc.Arbitrary<Ac
     }),
     wait: fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(...WAITS_MS) }),
     'restart-hub': fc.record({ kind: fc.constant('restart-hub' as const), crash: fc.boolean() }),
+    'delay-link': fc.record({ kind: fc.constant('delay-link' as const), agent, ms: fc.constantFrom(...LINK_DELAYS_MS) }),
+    'drop-link': fc.record({ kind: fc.constant('drop-link' as const), agent }),
+    'half-open': fc.record({ kind: fc.constant('half-open' as const), agent }),
+    'hostile-http': fc.record({ kind: fc.constant('hostile-http' as const), request: hostileRequestArb() }),
+    'hostile-ws': fc.oneof(
+      fc.record({ kind: fc.constant('hostile-ws' as const), agent, socket: fc.constant('own' as const), frame: ownSocketFrameArb() }),
+      fc.record({ kind: fc.constant('hostile-ws' as const), agent, socket: fc.constant('fresh' as const), frame: freshSocketFrameArb() }),
+    ),
   };
 }
 
@@ -110,8 +124,11 @@ function actionArbs(config: GeneratorConfig): Record<ActionKind, fc.Arbitrary<Ac
 export function actionsArbitrary(config: GeneratorConfig, weights: ActionWeights): fc.Arbitrary<Action[]> {
   const arbs = actionArbs(config);
   const choices = (Object.entries(weights) as Array<[ActionKind, number]>)
-    .filter(([kind, weight]) => weight > 0 && (config.canRestart || kind !== 'restart-hub'))
+    .filter(
+      ([kind, weight]) =>
+        weight > 0 && (config.canRestart || kind !== 'restart-hub') && (config.simulated || !SIMULATION_ONLY.has(kind)),
+    )
     .map(([kind, weight]) => ({ weight, arbitrary: arbs[kind] }));
   if (choices.length === 0) throw new Error('a property family must enable at least one action kind');
-  return fc.array(fc.oneof(...choices), { minLength: 1, maxLength: config.maxActions, size: 'max' });
+  return droppableArray(fc.oneof(...choices), { minLength: 1, maxLength: config.maxActions });
 }

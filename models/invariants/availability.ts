@@ -79,11 +79,44 @@ function mismatchedReply(connection: Connection): Violation | undefined {
   );
 }
 
+/**
+ * A second identify for an agent whose first socket is open replaces the
+ * session: the hub closes the old socket with 4001 at once. An old socket
+ * still open (or closed otherwise) well after the new identify means the hub
+ * kept two sessions for one agent, and pushes may go to the dead one.
+ */
+function replacedSessionViolation(model: Model, connection: Connection): Violation | undefined {
+  for (const identity of connection.identities) {
+    const deadline = identity.at + REACTION_SLACK_MS;
+    if (deadline > model.end || outageDuring(model.outages, identity.at - REACTION_SLACK_MS, deadline) !== undefined) continue;
+    for (const old of model.connections.values()) {
+      if (old === connection || !old.identities.some((i) => i.agentId === identity.agentId && i.at < identity.at)) continue;
+      const close = old.close;
+      if (close !== undefined && close.t <= identity.at) continue;
+      if (close !== undefined && close.t <= deadline && (close.payload.by !== 'server' || close.payload.code === 4001)) continue;
+      const how = close === undefined ? 'was never closed' : `was closed at ${at(close.t)} by ${close.payload.by} with code ${close.payload.code}`;
+      return violation(
+        'I10',
+        `${identity.agentId} identified again on connection ${connection.conn} at ${at(identity.at)}, but its older connection ${old.conn} ${how}; ` +
+          `the hub must close a replaced session with 4001 (within ${REACTION_SLACK_MS} ms)`,
+        [identity.exchange.reply?.seq ?? identity.exchange.send.seq, ...(close ? [close.seq] : [])],
+      );
+    }
+  }
+  return undefined;
+}
+
 /** I10: every request and frame gets its answer; sockets close only as the contract allows. */
 export function availability(model: Model): Violation[] {
   const out = httpViolations(model);
   for (const connection of model.connections.values()) {
-    for (const found of [closeViolation(model, connection), unansweredViolation(model, connection), mismatchedReply(connection)]) {
+    const checks = [
+      closeViolation(model, connection),
+      unansweredViolation(model, connection),
+      mismatchedReply(connection),
+      replacedSessionViolation(model, connection),
+    ];
+    for (const found of checks) {
       if (found) out.push(found);
     }
   }

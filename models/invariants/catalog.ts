@@ -1,4 +1,4 @@
-export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8' | 'I9' | 'I10';
+export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8' | 'I9' | 'I10' | 'H1' | 'H2' | 'H3' | 'H4' | 'H5';
 
 export interface Violation {
   invariant: InvariantId;
@@ -25,6 +25,11 @@ export const INVARIANT_INFO: Readonly<Record<InvariantId, InvariantInfo>> = {
   I8: { id: 'I8', name: 'agreement', description: 'the final snapshot agrees with what agents reported, and lists, stats and agent states agree' },
   I9: { id: 'I9', name: 'durability', description: 'an acknowledged change is never undone or lost, across hub restarts too' },
   I10: { id: 'I10', name: 'availability', description: 'every request and frame gets its answer, and the hub closes sockets only as the contract allows' },
+  H1: { id: 'H1', name: 'hostile-reachable', description: 'after every hostile step the hub answers /health and a fresh agent can identify' },
+  H2: { id: 'H2', name: 'hostile-error-bodies', description: 'no answer is a 5xx, and every error answer is a JSON object with an error field' },
+  H3: { id: 'H3', name: 'hostile-closes', description: 'a socket is closed only where the contract says (binary 1003, oversized 1009, …), and always there' },
+  H4: { id: 'H4', name: 'hostile-verdicts', description: 'a bad submit or result is refused with the contract error naming the field; a good one is accepted' },
+  H5: { id: 'H5', name: 'hostile-restart', description: 'a hub restarted on its own data starts again: no saved record keeps it down' },
 };
 
 export function violation(invariant: InvariantId, message: string, evidence: readonly number[]): Violation {

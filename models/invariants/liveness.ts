@@ -3,7 +3,7 @@ import { closedAt, type Connection } from '../connections.js';
 import { includesAll } from '../frames.js';
 import type { Model } from '../model.js';
 import { outageDuring } from '../outages.js';
-import type { TaskRecord } from '../tasks.js';
+import { assignmentBegan, type TaskRecord } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
 /** (a) The task stayed queued while a capable agent was surely idle for longer than the bound. */
@@ -49,11 +49,11 @@ function keptByTheDead(model: Model, task: TaskRecord): Violation | undefined {
     if (!model.ourAgents.has(assignment.agentId)) continue;
     for (const gone of departures(model, assignment.agentId)) {
       const diedAt = gone.close?.t ?? Infinity;
-      if (assignment.firstSeen > diedAt) continue;
+      if (assignmentBegan(assignment, model.clock) > diedAt) continue;
       const view = assignment.views.find(
         (v) =>
           v.event.payload.sentAt > diedAt + DISCONNECT_RECLAIM_MS &&
-          outageDuring(model.outages, assignment.firstSeen, v.event.payload.sentAt) === undefined,
+          outageDuring(model.outages, assignmentBegan(assignment, model.clock), v.event.payload.sentAt) === undefined,
       );
       if (view === undefined) continue;
       return violation(

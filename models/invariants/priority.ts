@@ -1,4 +1,4 @@
-import { PRIORITY_MARGIN_MS } from '../bounds.js';
+import { CLOCK_SLACK_MS, PRIORITY_MARGIN_MS } from '../bounds.js';
 import { includesAll } from '../frames.js';
 import type { Model } from '../model.js';
 import type { TaskPush, TaskRecord } from '../tasks.js';
@@ -16,15 +16,35 @@ function receivingCapabilities(model: Model, push: TaskPush): string[] | undefin
   return identities.filter((i) => i.at <= push.event.t).pop()?.capabilities;
 }
 
+/**
+ * How long before a push a passed-over task must already have been queued.
+ * The real hub reads the queue, then assigns task by task, so a task created
+ * in between may carry an earlier `created_at`; our own hub runs a scheduling
+ * pass in one step, so only clock granularity is left.
+ */
+function creationMargin(model: Model): number {
+  return model.runStart.payload.target === 'remote' ? PRIORITY_MARGIN_MS : CLOCK_SLACK_MS;
+}
+
+/** The other task's next assignment reached the same socket after this push: it was still queued then. */
+function assignedLaterOnSameSocket(other: TaskRecord, generation: number, push: TaskPush): boolean {
+  return other.pushes.some(
+    (p) => p.kind === 'assign' && p.generation === generation + 1 && p.conn === push.conn && p.event.seq > push.event.seq,
+  );
+}
+
 function passedOver(model: Model, task: TaskRecord, push: TaskPush): Violation | undefined {
   const capabilities = receivingCapabilities(model, push);
   if (push.assignedAt === undefined || capabilities === undefined) return undefined;
   const pushedAt = model.clock.toHistory(push.assignedAt);
+  const margin = creationMargin(model);
   for (const other of model.tasks.values()) {
     if (other === task || !comesBefore(other, task)) continue;
     if (!includesAll(capabilities, other.submission.neededCapabilities)) continue;
     const span = other.queuedSpans.find(
-      (s) => s.from < pushedAt.earliest - PRIORITY_MARGIN_MS && s.to > pushedAt.latest + PRIORITY_MARGIN_MS,
+      (s) =>
+        s.from < pushedAt.earliest - margin &&
+        (s.to > pushedAt.latest + PRIORITY_MARGIN_MS || assignedLaterOnSameSocket(other, s.generation, push)),
     );
     if (span === undefined) continue;
     return violation(

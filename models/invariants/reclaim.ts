@@ -1,7 +1,7 @@
 import { acceptanceBound, overdueBound, stuckBound } from '../bounds.js';
 import type { Model } from '../model.js';
 import { lastRestartBefore, outageDuring } from '../outages.js';
-import type { Assignment, TaskRecord, View } from '../tasks.js';
+import { assignmentBegan, type Assignment, type TaskRecord, type View } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
 const sentAt = (view: View): number => view.event.payload.sentAt;
@@ -11,7 +11,7 @@ function unaccepted(model: Model, task: TaskRecord, assignment: Assignment): Vio
   const agent = model.agents.get(assignment.agentId);
   if (agent === undefined) return undefined;
   const bound = acceptanceBound(model.timers);
-  const began = assignment.push?.event.t ?? assignment.firstSeen;
+  const began = assignment.push?.event.t ?? assignmentBegan(assignment, model.clock);
   for (const view of assignment.views) {
     const accepted = task.reports.some(
       (r) => r.kind === 'accept' && r.agentId === assignment.agentId && r.outcome !== 'rejected' && r.exchange.send.t < view.event.t,
@@ -19,7 +19,7 @@ function unaccepted(model: Model, task: TaskRecord, assignment: Assignment): Vio
     if (accepted) return undefined;
     const timerStart = Math.max(began, ...agent.sessions.filter((s) => s.start <= sentAt(view)).map((s) => s.start));
     if (sentAt(view) <= timerStart + bound) continue;
-    if (outageDuring(model.outages, assignment.firstSeen, sentAt(view)) !== undefined) continue;
+    if (outageDuring(model.outages, assignmentBegan(assignment, model.clock), sentAt(view)) !== undefined) continue;
     return violation(
       'I7',
       `task ${task.id} was still assigned to ${assignment.agentId} at generation ${assignment.generation} at ${at(sentAt(view))}, ` +
@@ -30,6 +30,35 @@ function unaccepted(model: Model, task: TaskRecord, assignment: Assignment): Vio
   return undefined;
 }
 
+/**
+ * The hub's own word is evidence too: it acknowledged a `task_accepted` for an
+ * assignment whose acceptance timer had long run out, with no newer
+ * assignment of the task pushed anywhere before that answer — so the
+ * assignment was never reclaimed.
+ */
+function acceptedTooLate(model: Model, task: TaskRecord, assignment: Assignment): Violation | undefined {
+  const agent = model.agents.get(assignment.agentId);
+  const push = assignment.push;
+  if (agent === undefined || push === undefined) return undefined;
+  const accepts = task.reports.filter((r) => r.kind === 'accept' && r.agentId === assignment.agentId && r.exchange.send.t > push.event.t);
+  const first = accepts.find((r) => r.outcome !== 'rejected');
+  const reply = first?.exchange.reply;
+  if (first === undefined || first.outcome !== 'accepted' || reply === undefined) return undefined;
+  const sent = first.exchange.send.t;
+  const newer = task.pushes.some((p) => p.generation > assignment.generation && p.event.t < reply.t);
+  if (newer || outageDuring(model.outages, push.event.t, reply.t) !== undefined) return undefined;
+  const bound = acceptanceBound(model.timers);
+  const timerStart = Math.max(push.event.t, ...agent.sessions.filter((s) => s.start <= sent).map((s) => s.start));
+  if (sent <= timerStart + bound) return undefined;
+  return violation(
+    'I7',
+    `${assignment.agentId} was pushed task ${task.id} at generation ${assignment.generation} at ${at(push.event.t)} and did not accept it; ` +
+      `its task_accepted ${Math.round(sent - timerStart)} ms after the acceptance timer started (bound ${bound} ms) was still acknowledged, ` +
+      'so the assignment was never reclaimed',
+    [push.event.seq, first.exchange.send.seq, reply.seq],
+  );
+}
+
 /** Past `complete_by`, the overdue sweep reclaims an assignment within one sweep period. */
 function overdue(model: Model, task: TaskRecord, assignment: Assignment): Violation | undefined {
   const completeBy = task.submission.completeBy;
@@ -37,7 +66,7 @@ function overdue(model: Model, task: TaskRecord, assignment: Assignment): Violat
   const due = model.clock.toHistory(completeBy).latest;
   const bound = overdueBound(model.timers);
   for (const view of assignment.views) {
-    const from = Math.max(due, assignment.firstSeen, lastRestartBefore(model.outages, sentAt(view)));
+    const from = Math.max(due, assignmentBegan(assignment, model.clock), lastRestartBefore(model.outages, sentAt(view)));
     if (sentAt(view) <= from + bound) continue;
     return violation(
       'I7',
@@ -75,7 +104,8 @@ export function reclaim(model: Model): Violation[] {
   for (const task of model.tasks.values()) {
     for (const assignment of task.assignments) {
       if (!model.ourAgents.has(assignment.agentId)) continue;
-      for (const found of [unaccepted(model, task, assignment), overdue(model, task, assignment)]) if (found) out.push(found);
+      const checks = [unaccepted, acceptedTooLate, overdue].map((check) => check(model, task, assignment));
+      for (const found of checks) if (found) out.push(found);
     }
     const found = stuck(model, task);
     if (found) out.push(found);

@@ -42,7 +42,35 @@ function orderViolation(task: TaskRecord, assigns: TaskPush[]): Violation | unde
   return undefined;
 }
 
-/** I2: a (task, generation) is pushed to one agent once; generations pushed only grow. */
+/**
+ * Every move in and out of `assigned` bumps the generation once and nothing
+ * else does (submit 0; assign, reclaim, requeue after a failure, retry from
+ * dead letter: +1). So a task is queued exactly when its generation is even:
+ * an odd generation on a push, or the wrong parity in a view, means some
+ * transition forgot its bump (or bumped twice), and fencing rests on it.
+ */
+function parityViolation(task: TaskRecord): Violation | undefined {
+  for (const push of task.pushes) {
+    if (push.generation % 2 === 1) continue;
+    return violation(
+      'I2',
+      `task ${task.id} was pushed to ${push.agentId} with generation ${push.generation}; an assignment's generation is odd (submit 0, and every step in or out of assigned adds 1)`,
+      [push.event.seq],
+    );
+  }
+  for (const view of task.views) {
+    const even = view.task.generation % 2 === 0;
+    if (even === (view.task.status === 'queued')) continue;
+    return violation(
+      'I2',
+      `task ${task.id} was seen ${view.task.status} at generation ${view.task.generation}; only a queued task has an even generation`,
+      [view.event.seq],
+    );
+  }
+  return undefined;
+}
+
+/** I2: a (task, generation) is pushed to one agent once; generations pushed only grow, with the contract's parity. */
 export function singleHolder(model: Model): Violation[] {
   const out: Violation[] = [];
   for (const task of model.tasks.values()) {
@@ -50,6 +78,8 @@ export function singleHolder(model: Model): Violation[] {
     out.push(...holderViolations(task, assigns));
     const order = orderViolation(task, assigns);
     if (order !== undefined) out.push(order);
+    const parity = parityViolation(task);
+    if (parity !== undefined) out.push(parity);
   }
   return out;
 }

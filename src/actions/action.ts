@@ -7,6 +7,7 @@
  */
 
 import type { Behaviour } from '../agents/sim-agent.js';
+import { describeHostileFrame, describeHostileRequest, type HostileFrame, type HostileRequest } from './hostile.js';
 
 export type { Behaviour };
 
@@ -37,9 +38,22 @@ export type Action =
   | { kind: 'retry-dead-letter' }
   | { kind: 'observe'; view: 'tasks' | 'task' | 'stats' | 'dead-letter' | 'agents' }
   | { kind: 'wait'; ms: number }
-  | { kind: 'restart-hub'; crash: boolean };
+  | { kind: 'restart-hub'; crash: boolean }
+  /** A malformed, mistyped or oversized HTTP request. */
+  | { kind: 'hostile-http'; request: HostileRequest }
+  /** A malformed frame on the agent's own identified socket, or on a fresh one that never identified. */
+  | { kind: 'hostile-ws'; agent: number; socket: 'own' | 'fresh'; frame: HostileFrame }
+  /** Simulation only: the agent's link turns slow, every later message either way `ms` late. */
+  | { kind: 'delay-link'; agent: number; ms: number }
+  /** Simulation only: the agent's connection drops, and what was in flight either way is lost. */
+  | { kind: 'drop-link'; agent: number }
+  /** Simulation only: the agent's host vanishes; the hub is not told and must notice by its idle timeout. */
+  | { kind: 'half-open'; agent: number };
 
 export type ActionKind = Action['kind'];
+
+/** Kinds only a simulated network can play; never generated against a real one. */
+export const SIMULATION_ONLY: ReadonlySet<ActionKind> = new Set<ActionKind>(['delay-link', 'drop-link', 'half-open']);
 
 function behaviourText(b: Behaviour): string {
   return typeof b === 'string' ? b : `delay ${b.delay} ms`;
@@ -89,5 +103,15 @@ export function describeAction(action: Action, agentIds: readonly string[]): str
       return `wait ${action.ms} ms`;
     case 'restart-hub':
       return action.crash ? 'crash the hub and restart it on the same data dir' : 'restart the hub on the same data dir';
+    case 'hostile-http':
+      return `send ${describeHostileRequest(action.request)}`;
+    case 'hostile-ws':
+      return `${who}: send ${describeHostileFrame(action.frame)} on ${action.socket === 'own' ? 'its identified socket' : 'a fresh socket'}`;
+    case 'delay-link':
+      return `${who}: its link turns slow, every message either way ${action.ms} ms late`;
+    case 'drop-link':
+      return `${who}: its connection drops, losing what is in flight either way`;
+    case 'half-open':
+      return `${who}: its host vanishes without the hub hearing of it (half-open until the idle timeout)`;
   }
 }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock, type TimerHandle } from '../env/clock.js';
 import type { HistoryRecorder, NewEvent } from '../history/recorder.js';
 import { redactText, redactTokens } from '../http/redact.js';
 import { withDeadline } from './deadline.js';
@@ -25,6 +26,8 @@ export interface ConnectionOptions {
   recorder: HistoryRecorder;
   transport: TransportFactory;
   connectTimeoutMs: number;
+  /** Default: the system clock. */
+  clock?: Clock;
   onReceive(connection: AgentConnection, received: Received): void;
   onEnd(connection: AgentConnection, end: ConnectionEnd): void;
 }
@@ -64,11 +67,13 @@ export class AgentConnection {
   private state: 'connecting' | 'open' | 'ended' = 'connecting';
   private endedBy: 'client_kill' | 'client_close' | undefined;
   private readonly transport: Transport;
-  private readonly connectTimer: NodeJS.Timeout;
+  private readonly connectTimer: TimerHandle;
+  private readonly clock: Clock;
   private connectFailure: string | undefined;
 
   constructor(private readonly options: ConnectionOptions) {
     this.id = options.recorder.newConnectionId();
+    this.clock = options.clock ?? systemClock;
     let markOpen!: () => void;
     let markFailed!: (err: Error) => void;
     let markEnded!: (end: ConnectionEnd) => void;
@@ -80,14 +85,14 @@ export class AgentConnection {
     this.opened.catch(() => undefined);
     this.ended = new Promise((resolve) => (markEnded = resolve));
 
-    this.connectTimer = setTimeout(() => {
+    this.connectTimer = this.clock.setTimeout(() => {
       this.connectFailure = `did not open within ${options.connectTimeoutMs} ms`;
       this.transport.kill();
     }, options.connectTimeoutMs);
 
     this.transport = options.transport(options.url, {
       open: () => {
-        clearTimeout(this.connectTimer);
+        this.clock.clearTimeout(this.connectTimer);
         this.state = 'open';
         this.record({ kind: 'ws_open', payload: { conn: this.id } });
         markOpen();
@@ -98,7 +103,7 @@ export class AgentConnection {
         options.onReceive(this, received);
       },
       close: ({ code, reason }) => {
-        clearTimeout(this.connectTimer);
+        this.clock.clearTimeout(this.connectTimer);
         const wasOpen = this.state === 'open';
         this.state = 'ended';
         const end: ConnectionEnd = wasOpen
@@ -156,10 +161,10 @@ export class AgentConnection {
       }
     }
     try {
-      return await withDeadline(this.ended, timeoutMs, `connection ${this.id} to close`);
+      return await withDeadline(this.ended, timeoutMs, `connection ${this.id} to close`, this.clock);
     } catch {
       this.kill();
-      return withDeadline(this.ended, KILL_SETTLE_MS, `killed connection ${this.id} to report closed`);
+      return withDeadline(this.ended, KILL_SETTLE_MS, `killed connection ${this.id} to report closed`, this.clock);
     }
   }
 

@@ -1,3 +1,4 @@
+import { systemClock, type Clock, type TimerHandle } from '../env/clock.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { redactTokens } from '../http/redact.js';
 import { AgentConnection, type ConnectionEnd, type Received } from './connection.js';
@@ -16,7 +17,7 @@ export type Frame = Record<string, unknown>;
 export interface ReceivedTask {
   taskId: string;
   generation: number;
-  /** Date.now() on arrival, comparable with the hub's `assigned_at`. */
+  /** Wall-clock ms on arrival, comparable with the hub's `assigned_at`. */
   receivedAt: number;
   description: string;
 }
@@ -45,6 +46,8 @@ export interface SimAgentOptions {
   recorder?: HistoryRecorder;
   /** Default: a `ws` socket. */
   transport?: TransportFactory;
+  /** Every timer and timestamp of the agent. Default: the system clock. */
+  clock?: Clock;
   /** Default 5000. */
   connectTimeoutMs?: number;
   /** How long identify waits for its answer. Default 5000. */
@@ -78,7 +81,7 @@ interface Waiter {
   predicate: FramePredicate;
   resolve(frame: Frame): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 }
 
 const FINISHING_ACKS = new Set(['complete', 'retried', 'dead_letter']);
@@ -116,7 +119,8 @@ export class SimAgent {
   private readonly live = new Set<AgentConnection>();
   private readonly identifiedOn = new Set<number>();
   private readonly waiters = new Set<Waiter>();
-  private delayTimer: NodeJS.Timeout | undefined;
+  private delayTimer: TimerHandle | undefined;
+  private readonly clock: Clock;
   private disposed = false;
 
   constructor(options: SimAgentOptions) {
@@ -124,6 +128,7 @@ export class SimAgent {
     this.agentId = options.agentId;
     this.recorder = options.recorder ?? new HistoryRecorder();
     this.behaviourNow = options.behaviour ?? 'complete';
+    this.clock = options.clock ?? systemClock;
   }
 
   get behaviour(): Behaviour {
@@ -168,6 +173,7 @@ export class SimAgent {
       recorder: this.recorder,
       transport: this.options.transport ?? wsTransport,
       connectTimeoutMs: this.options.connectTimeoutMs ?? 5_000,
+      clock: this.clock,
       onReceive: (conn, received) => this.onReceive(conn, received),
       onEnd: (conn, end) => this.onEnd(conn, end),
     });
@@ -309,10 +315,14 @@ export class SimAgent {
         predicate,
         resolve,
         reject,
-        timer: setTimeout(() => {
-          const why = `timed out after ${options.timeoutMs} ms waiting for ${options.what} on connection ${connection.id}`;
-          this.settle(waiter, new Error(`${this.agentId}: ${why}`));
-        }, options.timeoutMs),
+        timer: this.clock.setTimeout(
+          () => {
+            const why = `timed out after ${options.timeoutMs} ms waiting for ${options.what} on connection ${connection.id}`;
+            this.settle(waiter, new Error(`${this.agentId}: ${why}`));
+          },
+          options.timeoutMs,
+          `${this.agentId} gives up waiting for ${options.what}`,
+        ),
       };
       this.waiters.add(waiter);
     });
@@ -373,11 +383,15 @@ export class SimAgent {
     if (behaviour === 'complete') this.complete(held.taskId);
     else if (behaviour === 'fail') this.fail(held.taskId);
     else if (this.delayTimer === undefined) {
-      this.delayTimer = setTimeout(() => {
-        this.delayTimer = undefined;
-        const still = this.heldTask;
-        if (still !== null && !still.finishing && this.connected) this.complete(still.taskId);
-      }, behaviour.delay);
+      this.delayTimer = this.clock.setTimeout(
+        () => {
+          this.delayTimer = undefined;
+          const still = this.heldTask;
+          if (still !== null && !still.finishing && this.connected) this.complete(still.taskId);
+        },
+        behaviour.delay,
+        `${this.agentId} finishes ${held.taskId} after ${behaviour.delay} ms`,
+      );
     }
   }
 
@@ -393,7 +407,7 @@ export class SimAgent {
   }
 
   private clearDelay(): void {
-    clearTimeout(this.delayTimer);
+    if (this.delayTimer !== undefined) this.clock.clearTimeout(this.delayTimer);
     this.delayTimer = undefined;
   }
 
@@ -423,7 +437,7 @@ export class SimAgent {
         this.received.push({
           taskId,
           generation,
-          receivedAt: Date.now(),
+          receivedAt: this.clock.now(),
           description: typeof frame.description === 'string' ? frame.description : '',
         });
         this.hold(taskId, generation);
@@ -456,7 +470,7 @@ export class SimAgent {
   }
 
   private settle(waiter: Waiter, outcome: Frame | Error): void {
-    clearTimeout(waiter.timer);
+    this.clock.clearTimeout(waiter.timer);
     this.waiters.delete(waiter);
     if (outcome instanceof Error) waiter.reject(outcome);
     else waiter.resolve(outcome);

@@ -4,30 +4,30 @@ import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { INVARIANTS } from '../../models/check.js';
 import { PROPERTY_FAMILIES, findFamily } from '../../properties/index.js';
-import { embeddedTargets, FAST_TIMERS } from '../targets/embedded.js';
 import { fuzz, agentNamesFor, playOnce, type FuzzConfig, type FuzzOutcome } from '../runner/fuzz.js';
 import { formatFailure } from '../reports/console-report.js';
 import { loadFailure, saveFailure } from '../reports/failure-file.js';
 import { ProgressLine } from '../reports/progress.js';
-import { addTimerOptions, timersFromOptions } from '../hub/timer-flags.js';
+import { fuzzSummary } from '../reports/json-summary.js';
+import { writeJunitReport } from '../reports/junit.js';
+import { addTargetOptions, defaultRunTimeoutMs, targetsFromOptions, type ResolvedTargets, type TargetCliOptions } from './target-options.js';
 import { exitWithUsageError, integerOption, repeatableChoice, runCli } from './cli-support.js';
 import { FAULT_CATALOGUE } from '../hub/faults/catalogue.js';
 
 const FAULT_NAMES = FAULT_CATALOGUE.map((fault) => fault.name);
 
-interface FuzzCliOptions {
+interface FuzzCliOptions extends TargetCliOptions {
   runs: number;
   seed?: number;
   replay?: string;
   agents: number;
   maxActions: number;
-  timeoutPerRun: number;
+  timeoutPerRun?: number;
   timeBudget?: number;
   property: string;
-  fault: string[];
   verbose: boolean;
   json: boolean;
-  [timer: string]: unknown;
+  junit?: string;
 }
 
 function program(): Command {
@@ -41,7 +41,9 @@ function program(): Command {
     .addOption(new Option('--agents <n>', 'simulated agent ids per run').argParser(integerOption(1, 16)).default(3))
     .addOption(new Option('--max-actions <n>', 'longest action sequence').argParser(integerOption(1, 500)).default(20))
     .addOption(
-      new Option('--timeout-per-run <ms>', 'deadline of one run, quiesce included').argParser(integerOption(100)).default(60_000),
+      new Option('--timeout-per-run <ms>', "deadline of one run, quiesce included (default: 60000, or longer if the timers' quiesce needs it)").argParser(
+        integerOption(100),
+      ),
     )
     .addOption(new Option('--time-budget <s>', 'stop starting runs after this many seconds').argParser(integerOption(1)))
     .addOption(
@@ -55,27 +57,42 @@ function program(): Command {
         .default([]),
     )
     .addOption(new Option('--verbose', 'print every run').default(false))
-    .addOption(new Option('--json', 'print one JSON summary instead of text').default(false));
-  addTimerOptions(cmd, FAST_TIMERS);
+    .addOption(new Option('--json', 'print one JSON summary instead of text (schema in the README)').default(false))
+    .addOption(new Option('--junit <file>', 'also write the verdict as JUnit XML to this file'));
+  addTargetOptions(cmd);
   cmd.addHelpText(
     'after',
     `\nProperty families:\n${PROPERTY_FAMILIES.map((f) => `  ${f.name.padEnd(12)} ${f.description} (${f.invariants.join(' ')})`).join('\n')}` +
       `\n\nInvariants:\n${INVARIANTS.map((i) => `  ${i.id.padEnd(4)} ${i.name}: ${i.description}`).join('\n')}` +
-      '\n\nExit codes: 0 every run passed, 1 an invariant failed, 2 bad usage, 3 the fuzzer itself failed.',
+      '\n\nExit codes: 0 every run passed, 1 an invariant failed, 2 bad usage (also: --hub unreachable or token refused),' +
+      ' 3 the fuzzer itself failed, 130 interrupted.',
   );
   return cmd;
 }
 
-function replayCommands(config: FuzzConfig, seed: number, path: string, savedTo: string | undefined): string[] {
+/** Replays carry every flag that shapes the generated actions and the target, never the token. */
+function replayCommands(config: FuzzConfig, resolved: ResolvedTargets, seed: number, path: string, savedTo: string | undefined): string[] {
   const flags = [
     `--property ${config.family.name}`,
     `--agents ${config.agents}`,
     `--max-actions ${config.maxActions}`,
-    ...config.targets.faults.map((fault) => `--fault ${fault}`),
+    ...resolved.targetFlags,
+    ...resolved.behaviourFlags,
   ].join(' ');
   const commands = [`npm run fuzz -- --replay ${seed}:${path} ${flags}`];
-  if (savedTo) commands.unshift(`npm run fuzz -- --replay ${savedTo}`);
+  if (savedTo) commands.unshift(['npm run fuzz -- --replay', savedTo, ...resolved.targetFlags].join(' '));
   return commands;
+}
+
+/** First Ctrl-C: no new run starts and the current one tears down (revoking its tokens); second: quit now. */
+function interruptOnSigint(): AbortSignal {
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    process.stderr.write('\ninterrupted: tearing down the current run (Ctrl-C again to quit at once)\n');
+    interrupt.abort();
+  });
+  return interrupt.signal;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -83,12 +100,11 @@ async function main(argv: string[]): Promise<number> {
   const options = runCli(cmd, argv).opts<FuzzCliOptions>();
   const family = findFamily(options.property);
   if (!family) return exitWithUsageError(`unknown property family ${options.property}`);
-  const timers = timersFromOptions(options, FAST_TIMERS);
-  const targets = embeddedTargets({ timers, faults: options.fault });
-
   if (options.replay !== undefined && existsSync(options.replay)) {
     return replayFile(options.replay, options);
   }
+  const resolved = await targetsFromOptions(options);
+  const targets = resolved.targets;
   let seed = options.seed ?? randomInt(2 ** 31);
   let path: string | undefined;
   if (options.replay !== undefined) {
@@ -104,9 +120,10 @@ async function main(argv: string[]): Promise<number> {
     ...(path === undefined ? {} : { path }),
     agents: options.agents,
     maxActions: options.maxActions,
-    timeoutPerRunMs: options.timeoutPerRun,
+    timeoutPerRunMs: options.timeoutPerRun ?? defaultRunTimeoutMs(targets.timers),
     ...(options.timeBudget === undefined ? {} : { timeBudgetMs: options.timeBudget * 1000 }),
     targets,
+    signal: interruptOnSigint(),
   };
   const progress = new ProgressLine(process.stderr, options.json ? 0 : options.runs);
   config.onRunEnd = (run) => {
@@ -116,56 +133,51 @@ async function main(argv: string[]): Promise<number> {
   };
   const outcome = await fuzz(config);
   progress.done();
-  return report(config, outcome, options.json);
+  const code = await report(config, outcome, resolved, options);
+  // The abandoned run may still be waiting on its own deadlines: do not wait for them.
+  if (code === 130) process.exit(code);
+  return code;
 }
 
-async function report(config: FuzzConfig, outcome: FuzzOutcome, json: boolean): Promise<number> {
-  const rate = outcome.runs / Math.max(outcome.elapsedMs / 1000, 0.001);
-  const summary = {
-    ok: outcome.ok,
-    property: config.family.name,
-    seed: config.seed,
-    runs: outcome.runs,
-    elapsedMs: outcome.elapsedMs,
-    runsPerSecond: Number(rate.toFixed(2)),
-    actionsPlayed: outcome.actionsPlayed,
-    interrupted: outcome.interrupted,
-    faults: [...config.targets.faults],
-  };
-  if (outcome.runnerError !== undefined) {
-    if (json) console.log(JSON.stringify({ ...summary, runnerError: outcome.runnerError }));
-    else console.error(pc.red(`The fuzzer itself failed (a bug in agentcom-fuzz, not in the hub):\n${outcome.runnerError}`));
-    return 3;
-  }
+async function report(config: FuzzConfig, outcome: FuzzOutcome, resolved: ResolvedTargets, options: FuzzCliOptions): Promise<number> {
   const failure = outcome.failure;
-  if (!failure) {
-    if (json) console.log(JSON.stringify(summary));
-    else {
-      const budget = outcome.interrupted ? ' (time budget reached)' : '';
-      console.log(
-        pc.green(`✓ ${outcome.runs} runs of "${config.family.name}" passed in ${(outcome.elapsedMs / 1000).toFixed(1)} s`) +
-          ` (${rate.toFixed(1)} runs/s, seed ${config.seed})${budget}`,
-      );
-    }
-    return 0;
-  }
-  const savedTo = await saveFailure({
-    property: config.family.name,
-    seed: failure.seed,
-    path: failure.path,
-    agents: config.agents,
-    maxActions: config.maxActions,
-    faults: [...config.targets.faults],
-    timers: config.targets.timers,
-    actions: failure.actions,
-    outcomes: failure.outcomes,
-    violations: failure.violations,
-    history: failure.history,
+  const savedTo =
+    failure &&
+    (await saveFailure({
+      property: config.family.name,
+      seed: failure.seed,
+      path: failure.path,
+      agents: config.agents,
+      maxActions: config.maxActions,
+      faults: [...config.targets.faults],
+      timers: config.targets.timers,
+      ...(config.targets.kind === 'sim' ? { sim: true, schedule: failure.schedule } : {}),
+      actions: failure.actions,
+      outcomes: failure.outcomes,
+      violations: failure.violations,
+      history: failure.history,
+    }));
+  const replay = failure ? replayCommands(config, resolved, failure.seed, failure.path, savedTo) : [];
+  const signal = config.signal?.aborted ? 'SIGINT' : null;
+  const exitCode = signal !== null ? 130 : outcome.runnerError !== undefined ? 3 : failure ? 1 : 0;
+  const summary = fuzzSummary({
+    config,
+    outcome,
+    exitCode,
+    profile: resolved.profile,
+    url: options.hub ?? null,
+    signal,
+    replay,
+    savedTo: savedTo ?? null,
   });
-  const replay = replayCommands(config, failure.seed, failure.path, savedTo);
-  if (json) {
-    console.log(JSON.stringify({ ...summary, violations: failure.violations, actions: failure.actions, replay, savedTo }));
-  } else {
+  if (options.junit !== undefined) await writeJunitReport(options.junit, summary);
+  if (options.json) {
+    console.log(JSON.stringify(summary));
+    return exitCode;
+  }
+  if (outcome.runnerError !== undefined) {
+    console.error(pc.red(`The fuzzer itself failed (a bug in agentcom-fuzz, not in the hub):\n${outcome.runnerError}`));
+  } else if (failure) {
     console.log(
       formatFailure({
         property: config.family.name,
@@ -175,25 +187,37 @@ async function report(config: FuzzConfig, outcome: FuzzOutcome, json: boolean): 
         agentIds: agentNamesFor(config),
         history: failure.history,
         shrinks: failure.shrinks,
+        trace: failure.trace,
         replayCommands: replay,
         savedTo,
       }),
     );
+  } else if (signal !== null) {
+    console.log(pc.yellow(`interrupted after ${outcome.runs} runs of "${config.family.name}" (seed ${config.seed}): no violation so far`));
+  } else {
+    const budget = outcome.interrupted ? ' (time budget reached)' : '';
+    console.log(
+      pc.green(`✓ ${outcome.runs} runs of "${config.family.name}" passed in ${(outcome.elapsedMs / 1000).toFixed(1)} s`) +
+        ` (${summary.runsPerSecond.toFixed(1)} runs/s, seed ${config.seed})${budget}`,
+    );
   }
-  return 1;
+  return exitCode;
 }
 
 async function replayFile(file: string, options: FuzzCliOptions): Promise<number> {
   const saved = await loadFailure(file);
   const family = findFamily(saved.property);
   if (!family) return exitWithUsageError(`${file} names an unknown property family ${saved.property}`);
+  const resolved = await targetsFromOptions(options, saved);
   const config = {
     family,
     agents: saved.agents,
-    timeoutPerRunMs: options.timeoutPerRun,
-    targets: embeddedTargets({ timers: saved.timers, faults: saved.faults }),
+    timeoutPerRunMs: options.timeoutPerRun ?? defaultRunTimeoutMs(saved.timers),
+    targets: resolved.targets,
+    signal: interruptOnSigint(),
   };
-  const { violations, result } = await playOnce(config, saved.seed, saved.actions);
+  const { violations, result } = await playOnce(config, saved.seed, saved.actions, saved.schedule);
+  if (config.signal.aborted) process.exit(130);
   const agentIds = agentNamesFor(config);
   if (options.json) {
     console.log(JSON.stringify({ ok: violations.length === 0, replayed: file, violations, reproduced: violations.length > 0 }));
@@ -208,7 +232,8 @@ async function replayFile(file: string, options: FuzzCliOptions): Promise<number
         outcomes: result.outcomes,
         agentIds,
         history: result.history,
-        replayCommands: [`npm run fuzz -- --replay ${file}`],
+        trace: result.trace,
+        replayCommands: [['npm run fuzz -- --replay', file, ...resolved.targetFlags].join(' ')],
       }),
     );
   }

@@ -1,5 +1,6 @@
-import { Pool } from 'undici';
+import { systemClock, type Clock } from '../env/clock.js';
 import type { HistoryRecorder } from '../history/recorder.js';
+import { undiciCarriage, type HttpCarriageFactory } from './carriage.js';
 import { HubHttpError, HubUnreachableError } from './errors.js';
 import { redactText, redactTokens } from './redact.js';
 import type {
@@ -34,6 +35,10 @@ export interface HubClientOptions {
   recorder?: HistoryRecorder;
   /** Actor of the recorded events. Default `http`. */
   actor?: string;
+  /** What carries the requests. Default: undici over TCP. */
+  carriage?: HttpCarriageFactory;
+  /** Clock of the deadlines. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RawRequestOptions {
@@ -118,8 +123,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const actor = options.actor ?? 'http';
   const recorder = options.recorder;
-  // One pool per client, so close() reaches every keep-alive socket it opened.
-  const pool = new Pool(base.origin);
+  const carriage = (options.carriage ?? undiciCarriage)(base.origin);
+  const clock = options.clock ?? systemClock;
   let closing: Promise<void> | undefined;
 
   async function raw(method: string, path: string, request: RawRequestOptions = {}): Promise<RawResponse> {
@@ -159,25 +164,25 @@ export function createHubClient(options: HubClientOptions): HubClient {
     };
 
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), deadline);
+    const timer = clock.setTimeout(() => abort.abort(), deadline);
     try {
-      const answer = await pool.request({
+      const answer = await carriage.request({
         path: prefix + path,
-        method: method as 'GET',
+        method,
         headers,
         body: payload ?? null,
         signal: abort.signal,
       });
-      const body = parseBody(await answer.body.text());
-      record({ status: answer.statusCode, response: body });
-      return { status: answer.statusCode, headers: answer.headers, body };
+      const body = parseBody(answer.text);
+      record({ status: answer.status, response: body });
+      return { status: answer.status, headers: answer.headers, body };
     } catch (err) {
       const timedOut = abort.signal.aborted;
       const reason = timedOut ? `no answer within ${deadline} ms` : errorReason(err);
       record({ status: null, error: reason });
       throw new HubUnreachableError(method, path, reason, timedOut, { cause: err });
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   }
 
@@ -202,6 +207,6 @@ export function createHubClient(options: HubClientOptions): HubClient {
     agentStates: () => call('GET', '/api/agents/states'),
     adminReset: () => call('POST', '/api/admin/reset'),
     raw,
-    close: () => (closing ??= pool.close()),
+    close: () => (closing ??= carriage.close()),
   };
 }

@@ -10,7 +10,7 @@ import { randomIds } from './net/random-ids.js';
 import { realClock } from './net/real-clock.js';
 import { FileStore } from './store/file-store.js';
 import type { HubStore } from './store/hub-store.js';
-import { LazyFlushStore } from './store/lazy-flush-store.js';
+import { applyStoreFaults } from './store/store-faults.js';
 import { AGENTCOM_TIMERS, type HubClock, type HubHandle, type HubOptions, type TimerSettings } from './types.js';
 
 export { AGENTCOM_TIMERS } from './types.js';
@@ -37,8 +37,7 @@ function checkPort(port: number): number {
 }
 
 function openStore(dataDir: string, faults: FaultSet, clock: HubClock): HubStore {
-  const store = new FileStore(dataDir);
-  return faults.has('ack-before-persist') ? new LazyFlushStore(store, clock) : store;
+  return applyStoreFaults(new FileStore(dataDir), faults, clock);
 }
 
 /**

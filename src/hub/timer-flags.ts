@@ -20,9 +20,11 @@ function positiveMs(value: string): number {
   return Number(value);
 }
 
-export function addTimerOptions(command: Command, defaults: Readonly<TimerSettings> = AGENTCOM_TIMERS): Command {
+/** With `defaults` null, a timer not given stays unset: a profile chosen at parse time fills it in. */
+export function addTimerOptions(command: Command, defaults: Readonly<TimerSettings> | null = AGENTCOM_TIMERS): Command {
   for (const { key, flag, description } of TIMER_FLAGS) {
-    command.addOption(new Option(`${flag} <ms>`, description).argParser(positiveMs).default(defaults[key]));
+    const option = new Option(`${flag} <ms>`, description).argParser(positiveMs);
+    command.addOption(defaults === null ? option : option.default(defaults[key]));
   }
   return command;
 }

@@ -20,7 +20,8 @@ export type TimerHandle = unknown;
 export interface HubClock {
   /** Wall-clock milliseconds since the epoch (what `created_at`, `assigned_at` carry). */
   now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** `what` names the timer where timers are traced (the simulation); a real clock ignores it. */
+  setTimeout(fn: () => void, ms: number, what?: string): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 

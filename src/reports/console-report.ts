@@ -4,6 +4,8 @@ import type { Violation } from '../../models/check.js';
 import { describeAction, type Action } from '../actions/action.js';
 import { redactText } from '../http/redact.js';
 import type { ActionOutcome } from '../runner/execute-action.js';
+import type { SimStep } from '../sim/scheduler.js';
+import { formatTrace } from './schedule-report.js';
 
 const MAX_EVIDENCE_LINES = 12;
 const MAX_PAYLOAD_CHARS = 240;
@@ -61,6 +63,8 @@ export interface FailureReportInput {
   agentIds: readonly string[];
   history: readonly HistoryEvent[];
   shrinks?: number;
+  /** A simulated run's schedule, step by step. */
+  trace?: readonly SimStep[];
   replayCommands: readonly string[];
   savedTo?: string;
 }
@@ -72,6 +76,7 @@ export function formatFailure(input: FailureReportInput): string {
   const shrunk = input.shrinks === undefined ? '' : `, shrunk ${input.shrinks} time(s)`;
   lines.push('', pc.bold(`Counterexample (${input.actions.length} actions${shrunk}):`));
   lines.push(...formatActions(input.actions, input.outcomes, input.agentIds));
+  if (input.trace !== undefined && input.trace.length > 0) lines.push('', ...formatTrace(input.trace));
   if (input.savedTo) lines.push('', `Saved to ${input.savedTo}`);
   lines.push('', pc.bold('Replay:'));
   for (const command of input.replayCommands) lines.push(`  ${command}`);

@@ -5,6 +5,7 @@ import type { Violation } from '../../models/check.js';
 import type { Action } from '../actions/action.js';
 import { redactTokens } from '../http/redact.js';
 import type { ActionOutcome } from '../runner/execute-action.js';
+import type { Schedule } from '../sim/schedule.js';
 
 export const FAILURE_FORMAT = 'agentcom-fuzz/failure@1';
 export const FAILURES_DIR = join('.fuzz', 'failures');
@@ -20,6 +21,9 @@ export interface FailureFile {
   maxActions: number;
   faults: string[];
   timers: TimerSettings;
+  /** A simulated run: replay it in simulation, with this schedule. Absent in files of network runs. */
+  sim?: boolean;
+  schedule?: Schedule;
   actions: Action[];
   outcomes: ActionOutcome[];
   violations: Violation[];

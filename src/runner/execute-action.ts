@@ -1,26 +1,13 @@
 import type { Action, StaleGeneration } from '../actions/action.js';
 import type { SimAgent } from '../agents/sim-agent.js';
-import { REPLY_DEADLINE_MS, RunContext } from './run-context.js';
+import { sleep } from '../env/clock.js';
+import { DONE, skipped, type ActionOutcome } from './action-outcome.js';
+import { sendAndAwaitReply } from './await-reply.js';
+import { executeHostile } from './execute-hostile.js';
+import type { RunContext } from './run-context.js';
 
-/** What became of one action: `done`, or skipped with the reason (nothing to act on). */
-export type ActionOutcome = { status: 'done' } | { status: 'skipped'; reason: string };
+export type { ActionOutcome };
 
-const DONE: ActionOutcome = { status: 'done' };
-const skipped = (reason: string): ActionOutcome => ({ status: 'skipped', reason });
-
-const REPLY_TYPES = new Set(['identified', 'error', 'pong', 'task_ack', 'task_continue', 'task_reassign']);
-
-/** A hub answer (not a push) on the agent's connection. */
-function isReply(frame: unknown): boolean {
-  return typeof frame === 'object' && frame !== null && REPLY_TYPES.has(String((frame as { type?: unknown }).type));
-}
-
-/** Send a deliberate frame and wait for an answer; a missing answer is the model's to judge. */
-async function sendAndAwaitReply(agent: SimAgent, send: () => void, what: string): Promise<void> {
-  const reply = agent.waitForFrame(isReply, { timeoutMs: REPLY_DEADLINE_MS, what });
-  send();
-  await reply.catch(() => undefined);
-}
 
 function staleGenerationValue(current: number, kind: StaleGeneration): unknown {
   switch (kind) {
@@ -45,13 +32,9 @@ function outcomeFrame(op: 'complete' | 'fail', taskId: string, generation: unkno
     : { type: 'task_failed', task_id: taskId, ...fenced, error: why };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function completeByValue(kind: 'none' | 'past' | 'near'): number | null {
-  if (kind === 'past') return Date.now() - 1_000;
-  if (kind === 'near') return Date.now() + 300;
+function completeByValue(kind: 'none' | 'past' | 'near', now: number): number | null {
+  if (kind === 'past') return now - 1_000;
+  if (kind === 'near') return now + 300;
   return null;
 }
 
@@ -76,7 +59,7 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
       const id = ctx.agentId(action.agent);
       const otherId = ctx.agentIds.find((other) => other !== id);
       if (action.token === 'other-agent' && otherId === undefined) return skipped('no other agent id');
-      const token = action.token === 'wrong' ? RunContext.unknownToken() : await ctx.tokenFor(otherId as string);
+      const token = action.token === 'wrong' ? ctx.unknownToken() : await ctx.tokenFor(otherId as string);
       const stray = await ctx.newAgent(id, [], 'ignore');
       ctx.strays.add(stray);
       await stray.connect().catch(() => undefined);
@@ -129,7 +112,7 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
         priority: action.priority === 'unknown-name' ? 'someday' : action.priority,
         needed_capabilities: ctx.isolate(action.capabilities),
         max_retries: action.maxRetries,
-        complete_by: completeByValue(action.completeBy),
+        complete_by: completeByValue(action.completeBy, ctx.env.clock.now()),
         metadata: { run_task: ctx.submitted.length + 1 },
       };
       const answer = await ctx.client.submitTask(body).catch(() => undefined);
@@ -147,15 +130,46 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
       await observe(ctx, action.view).catch(() => undefined);
       return DONE;
     case 'wait':
-      await sleep(action.ms);
+      await sleep(ctx.env.clock, action.ms);
       return DONE;
+    case 'delay-link':
+    case 'drop-link':
+    case 'half-open':
+      return networkFault(ctx, action);
     case 'restart-hub':
       if (!ctx.target.canRestart) return skipped('this target cannot be restarted');
       ctx.recorder.record({ actor: 'hub', kind: 'hub', payload: { event: 'restart_begin', crash: action.crash } });
-      await ctx.target.restart(action.crash);
+      try {
+        await ctx.target.restart(action.crash);
+      } catch (error) {
+        // A hub that cannot start on its own data is a finding for the model, not a runner failure.
+        const message = error instanceof Error ? error.message : String(error);
+        ctx.recorder.record({ actor: 'hub', kind: 'hub', payload: { event: 'restart_failed', crash: action.crash, error: message } });
+        return DONE;
+      }
       ctx.recorder.record({ actor: 'hub', kind: 'hub', payload: { event: 'restart_end', crash: action.crash } });
       return DONE;
+    case 'hostile-http':
+    case 'hostile-ws':
+      return executeHostile(ctx, action);
   }
+}
+
+/** Bends the agent's link in the simulated network; the agent itself sees only what a real one would. */
+function networkFault(ctx: RunContext, action: Extract<Action, { kind: 'delay-link' | 'drop-link' | 'half-open' }>): ActionOutcome {
+  const network = ctx.target.network;
+  if (network === undefined) return skipped('only a simulated network can be bent');
+  const agent = liveAgent(ctx, action.agent);
+  const conn = agent?.connectionId;
+  if (agent === undefined || conn === undefined) return skipped('not connected');
+  if (action.kind === 'delay-link') {
+    network.delay(conn, action.ms);
+    return DONE;
+  }
+  if (action.kind === 'drop-link') network.loseInFlight(conn);
+  else network.silence(conn);
+  agent.killConnection();
+  return DONE;
 }
 
 async function heldTaskAction(

@@ -3,7 +3,10 @@ import type { HistoryEvent } from '../../models/history.js';
 import { checkHistory, type Violation } from '../../models/check.js';
 import { actionsArbitrary } from '../../properties/action-arbitraries.js';
 import type { PropertyFamily } from '../../properties/family.js';
+import { scheduleArbitrary } from '../../properties/schedule-arbitrary.js';
 import type { Action } from '../actions/action.js';
+import { NATURAL_ORDER, type Schedule } from '../sim/schedule.js';
+import type { SimStep } from '../sim/scheduler.js';
 import type { TargetFactory } from '../targets/target.js';
 import type { ActionOutcome } from './execute-action.js';
 import { runOnce, type RunResult, type RunSetup } from './run-once.js';
@@ -20,6 +23,8 @@ export interface FuzzConfig {
   agents: number;
   maxActions: number;
   timeoutPerRunMs: number;
+  /** Aborted (Ctrl-C): the current run tears down at once and no further run starts. */
+  signal?: AbortSignal;
   /** Stop starting new runs after this long (shrinking included). */
   timeBudgetMs?: number;
   targets: TargetFactory;
@@ -32,6 +37,10 @@ export interface Failure {
   /** fast-check's path to the shrunk counterexample. */
   path: string;
   actions: Action[];
+  /** How concurrent events were ordered (simulation only; natural order otherwise). */
+  schedule: Schedule;
+  /** What the simulation's scheduler did, step by step (empty over a real network). */
+  trace: readonly SimStep[];
   outcomes: ActionOutcome[];
   violations: Violation[];
   history: readonly HistoryEvent[];
@@ -55,7 +64,7 @@ export function agentNamesFor(config: Pick<FuzzConfig, 'agents'>): string[] {
   return Array.from({ length: config.agents }, (_, i) => `agent-${i}`);
 }
 
-export function runSetupFor(config: Pick<FuzzConfig, 'agents' | 'targets' | 'timeoutPerRunMs'>, seed: number | null): RunSetup {
+export function runSetupFor(config: Pick<FuzzConfig, 'agents' | 'targets' | 'timeoutPerRunMs' | 'signal'>, seed: number | null): RunSetup {
   return {
     targets: config.targets,
     agentNames: agentNamesFor(config),
@@ -63,6 +72,7 @@ export function runSetupFor(config: Pick<FuzzConfig, 'agents' | 'targets' | 'tim
     capabilityPool: CAPABILITY_POOL,
     seed,
     timeoutPerRunMs: config.timeoutPerRunMs,
+    ...(config.signal === undefined ? {} : { signal: config.signal }),
   };
 }
 
@@ -83,11 +93,12 @@ export function judge(result: RunResult, family: PropertyFamily, timeoutPerRunMs
 
 /** Play one action sequence on a fresh target and judge it. */
 export async function playOnce(
-  config: Pick<FuzzConfig, 'family' | 'agents' | 'targets' | 'timeoutPerRunMs'>,
+  config: Pick<FuzzConfig, 'family' | 'agents' | 'targets' | 'timeoutPerRunMs' | 'signal'>,
   seed: number | null,
   actions: readonly Action[],
+  schedule: Schedule = NATURAL_ORDER,
 ): Promise<{ result: RunResult; violations: Violation[] }> {
-  const result = await runOnce(runSetupFor(config, seed), actions);
+  const result = await runOnce(runSetupFor(config, seed), actions, schedule);
   if (result.error !== undefined) throw new RunnerError(result.error);
   return { result, violations: judge(result, config.family, config.timeoutPerRunMs) };
 }
@@ -102,14 +113,20 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzOutcome> {
       capabilityPool: CAPABILITY_POOL,
       maxActions: config.maxActions,
       canRestart: config.targets.canRestart,
+      simulated: config.targets.kind === 'sim',
     },
     config.family.weights,
   );
+  // Only a simulation has interleavings to generate; elsewhere the OS orders events.
+  const schedules = config.targets.kind === 'sim' ? scheduleArbitrary() : fc.constant(NATURAL_ORDER);
   let runIndex = 0;
   let actionsPlayed = 0;
   let lastFailure: Omit<Failure, 'path' | 'shrinks'> | undefined;
-  const property = fc.asyncProperty(arbitrary, async (actions) => {
-    const { result, violations } = await playOnce(config, config.seed, actions);
+  const property = fc.asyncProperty(arbitrary, schedules, async (actions, schedule) => {
+    // fast-check cannot be stopped from outside; once interrupted, every run passes without playing.
+    if (config.signal?.aborted) return true;
+    const { result, violations } = await playOnce(config, config.seed, actions, schedule);
+    if (config.signal?.aborted) return true;
     actionsPlayed += result.outcomes.length;
     config.onRunEnd?.({ index: runIndex++, failed: violations.length > 0, actions: actions.length });
     if (violations.length === 0) return true;
@@ -117,6 +134,8 @@ export async function fuzz(config: FuzzConfig): Promise<FuzzOutcome> {
       family: config.family.name,
       seed: config.seed,
       actions,
+      schedule,
+      trace: result.trace,
       outcomes: result.outcomes,
       violations,
       history: result.history,

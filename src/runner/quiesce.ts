@@ -1,16 +1,18 @@
 import type { HistoryEvent, TimerSettings } from '../../models/history.js';
 import type { RunContext } from './run-context.js';
 
+const HTTP_RECHECK_MS = 100;
+/** Room for the janitor to connect and for the last completions to travel. */
+const QUIESCE_SLACK_MS = 500;
+
 /**
  * The longest a healthy hub can need to finish every task once every agent
  * completes: a task may sit out an acceptance timeout, then be found stuck
  * only at the sweep after the stuck threshold.
  */
 export function quiesceDeadlineMs(timers: TimerSettings): number {
-  return timers.acceptanceMs + timers.stuckThresholdMs + 2 * Math.max(timers.overdueSweepMs, timers.stuckSweepMs) + 2_000;
+  return timers.acceptanceMs + timers.stuckThresholdMs + 2 * Math.max(timers.overdueSweepMs, timers.stuckSweepMs) + QUIESCE_SLACK_MS;
 }
-
-const HTTP_RECHECK_MS = 100;
 
 function frameOf(event: HistoryEvent): { type?: unknown; task_id?: unknown; status?: unknown } | undefined {
   if (event.kind !== 'ws_recv') return undefined;
@@ -36,10 +38,11 @@ function terminalByFrames(events: readonly HistoryEvent[]): Set<string> {
 /** Resolves on the next history event or after `ms`, whichever comes first. */
 function nextEventOrTimeout(ctx: RunContext, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const { clock } = ctx.env;
+    const timer = clock.setTimeout(done, ms);
     const unsubscribe = ctx.recorder.onEvent(done);
     function done(): void {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       unsubscribe();
       resolve();
     }
@@ -67,18 +70,19 @@ export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool
   ctx.agents.set(janitorId, janitor);
   await janitor.start().catch(() => undefined);
 
-  const deadline = Date.now() + quiesceDeadlineMs(ctx.target.timers);
-  while (Date.now() < deadline) {
+  const now = (): number => ctx.env.clock.monotonicNow();
+  const deadline = now() + quiesceDeadlineMs(ctx.target.timers);
+  while (now() < deadline) {
     // Frames tell us early when all is done; the hub's lists are the final word,
     // and are asked now and then anyway, since an ack can die with its socket.
-    const askHubAt = Math.min(Date.now() + HTTP_RECHECK_MS * 3, deadline);
-    while (Date.now() < askHubAt) {
+    const askHubAt = Math.min(now() + HTTP_RECHECK_MS * 3, deadline);
+    while (now() < askHubAt) {
       const terminal = terminalByFrames(ctx.recorder.snapshot());
       if (ctx.submitted.every((id) => terminal.has(id))) break;
-      await nextEventOrTimeout(ctx, askHubAt - Date.now());
+      await nextEventOrTimeout(ctx, askHubAt - now());
     }
     if (await allTerminalByHttp(ctx).catch(() => false)) return;
-    await nextEventOrTimeout(ctx, Math.min(HTTP_RECHECK_MS, deadline - Date.now()));
+    await nextEventOrTimeout(ctx, Math.min(HTTP_RECHECK_MS, deadline - now()));
   }
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { networkEnvironment, type RunEnvironment } from '../env/environment.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { createHubClient, type HubClient } from '../http/client.js';
 import { SimAgent, type Behaviour } from '../agents/sim-agent.js';
@@ -18,6 +18,8 @@ export class RunContext {
   readonly strays = new Set<SimAgent>();
   /** Task ids the hub accepted from us, in submission order. */
   readonly submitted: string[] = [];
+  /** The target's world: every wait, socket and request of the run goes through it. */
+  readonly env: RunEnvironment;
   private readonly tokens = new Map<string, string>();
 
   constructor(
@@ -25,12 +27,15 @@ export class RunContext {
     readonly recorder: HistoryRecorder,
     readonly agentIds: readonly string[],
   ) {
+    this.env = target.environment ?? networkEnvironment;
     this.client = createHubClient({
       baseUrl: target.url,
       token: target.adminToken,
       recorder,
       actor: 'http',
       timeoutMs: REPLY_DEADLINE_MS,
+      carriage: this.env.http,
+      clock: this.env.clock,
     });
   }
 
@@ -49,8 +54,8 @@ export class RunContext {
   }
 
   /** A well-formed token that the hub never issued. */
-  static unknownToken(): string {
-    return randomBytes(32).toString('hex');
+  unknownToken(): string {
+    return this.env.randomHex(32);
   }
 
   /** The run's isolation capability, if any, added to what an agent has or a task needs. */
@@ -68,6 +73,8 @@ export class RunContext {
       behaviour,
       recorder: this.recorder,
       connectTimeoutMs: REPLY_DEADLINE_MS,
+      transport: this.env.transport,
+      clock: this.env.clock,
     });
   }
 

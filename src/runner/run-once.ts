@@ -1,6 +1,10 @@
 import type { HistoryEvent } from '../../models/history.js';
 import { describeAction, type Action } from '../actions/action.js';
+import { raceDeadline, type Clock } from '../env/clock.js';
+import { networkEnvironment } from '../env/environment.js';
 import { HistoryRecorder } from '../history/recorder.js';
+import { NATURAL_ORDER, type Schedule } from '../sim/schedule.js';
+import type { SimStep } from '../sim/scheduler.js';
 import type { TargetFactory } from '../targets/target.js';
 import { executeAction, type ActionOutcome } from './execute-action.js';
 import { quiesce, takeSnapshot } from './quiesce.js';
@@ -15,6 +19,8 @@ export interface RunSetup {
   seed: number | null;
   /** The whole run (actions, quiesce, snapshot) must end within this; teardown follows regardless. */
   timeoutPerRunMs: number;
+  /** Aborted (Ctrl-C): the run stops where it is and tears down at once, revoking what it minted. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -24,29 +30,37 @@ export interface RunResult {
   timedOut: boolean;
   /** The runner itself failed (not the hub); the run cannot be judged. */
   error?: string;
+  /** What a simulated target's scheduler did, step by step; empty for a real one. */
+  trace: readonly SimStep[];
 }
 
 const TEARDOWN_DEADLINE_MS = 10_000;
 
 class RunTimeout extends Error {}
+class RunInterrupted extends Error {}
 
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RunTimeout(`${what} did not finish within ${ms} ms`)), ms);
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(new RunInterrupted('the run was interrupted'));
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
-  // Whatever the loser does later must not surface as an unhandled rejection.
-  work.catch(() => undefined);
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+function withDeadline<T>(clock: Clock, work: Promise<T>, ms: number, what: string): Promise<T> {
+  return raceDeadline(clock, work, ms, () => new RunTimeout(`${what} did not finish within ${ms} ms`));
 }
 
 /**
  * Play one action sequence against a fresh target, then quiesce and snapshot.
  * Records everything; judges nothing. Always closes what it opened.
  */
-export async function runOnce(setup: RunSetup, actions: readonly Action[]): Promise<RunResult> {
-  const recorder = new HistoryRecorder();
-  const target = await setup.targets.open();
+export async function runOnce(setup: RunSetup, actions: readonly Action[], schedule: Schedule = NATURAL_ORDER): Promise<RunResult> {
+  const target = await setup.targets.open({ seed: setup.seed, schedule });
+  const { clock } = target.environment ?? networkEnvironment;
+  const recorder = new HistoryRecorder({ now: () => clock.monotonicNow() });
   const agentIds = setup.agentNames.map((name) => target.namespace + name);
   const janitorId = target.namespace + setup.janitorName;
   const capabilityPool = [...setup.capabilityPool, ...(target.isolationCapability ? [target.isolationCapability] : [])];
@@ -63,7 +77,7 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[]): Prom
       agentIds: [...agentIds, janitorId],
       capabilityPool,
       janitorId,
-      wallClockOrigin: Date.now() - recorder.now(),
+      wallClockOrigin: clock.now() - recorder.now(),
       faults: [...setup.targets.faults],
     },
   });
@@ -84,14 +98,15 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[]): Prom
   let timedOut = false;
   let error: string | undefined;
   try {
-    await withDeadline(play(), setup.timeoutPerRunMs, 'the run');
+    await withDeadline(clock, untilAborted(play(), setup.signal), setup.timeoutPerRunMs, 'the run');
   } catch (caught) {
     stopped = true;
     if (caught instanceof RunTimeout) timedOut = true;
-    else error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
+    else if (!(caught instanceof RunInterrupted)) error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
   } finally {
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'teardown' } });
     await withDeadline(
+      clock,
       (async () => {
         await ctx.dispose();
         await target.dispose();
@@ -100,5 +115,6 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[]): Prom
       'teardown',
     );
   }
-  return { history: recorder.snapshot(), outcomes, timedOut, ...(error === undefined ? {} : { error }) };
+  const trace = target.trace?.() ?? [];
+  return { history: recorder.snapshot(), outcomes, timedOut, trace, ...(error === undefined ? {} : { error }) };
 }

@@ -1,8 +1,19 @@
 import type { TimerSettings } from '../../models/history.js';
+import type { RunEnvironment } from '../env/environment.js';
+import type { Schedule } from '../sim/schedule.js';
+import type { SimStep } from '../sim/scheduler.js';
+import type { NetworkFaults } from '../sim/sim-network.js';
+
+/** What a run is made of besides its actions; a simulated target builds its world from it. */
+export interface RunInput {
+  seed: number | null;
+  /** How concurrent events are ordered; only a simulated target has a say in it. */
+  schedule: Schedule;
+}
 
 /** One hub a run is played against; the runner neither knows nor cares which kind. */
 export interface Target {
-  readonly kind: 'embedded' | 'remote';
+  readonly kind: 'embedded' | 'remote' | 'sim';
   readonly url: string;
   readonly wsUrl: string;
   /** Token for the runner's own HTTP calls and for minting agent tokens. Never printed. */
@@ -16,6 +27,12 @@ export interface Target {
    */
   readonly namespace: string;
   readonly isolationCapability: string | null;
+  /** The clock, sockets and HTTP the run must use with this target. Default: the network's. */
+  readonly environment?: RunEnvironment;
+  /** Only a simulated network can be bent: delays, losses, half-open links. */
+  readonly network?: NetworkFaults;
+  /** What the simulation's scheduler did, step by step, for the report. */
+  trace?(): readonly SimStep[];
   restart(crash: boolean): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -26,5 +43,5 @@ export interface TargetFactory {
   readonly timers: TimerSettings;
   readonly canRestart: boolean;
   readonly faults: readonly string[];
-  open(): Promise<Target>;
+  open(run: RunInput): Promise<Target>;
 }

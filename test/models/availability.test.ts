@@ -24,6 +24,25 @@ describe('I10 availability', () => {
     expect(I10(h).map((v) => v.evidence)).toEqual([[crashed], [lost]]);
   });
 
+  it('flags a replaced session the hub never closed', () => {
+    const h = new HistoryBuilder();
+    const old = h.at(0).connect('a1');
+    h.at(100).connect('a1');
+    h.at(1_000).agentStates();
+    expect(I10(h).map((v) => v.message)).toEqual([
+      `a1 identified again on connection 2 at t=100ms, but its older connection ${old} was never closed; the hub must close a replaced session with 4001 (within 500 ms)`,
+    ]);
+  });
+
+  it('holds when the replaced session is closed with 4001', () => {
+    const h = new HistoryBuilder();
+    const old = h.at(0).connect('a1');
+    h.at(100).connect('a1');
+    h.at(101).close(old, 'server', 4001, 'session_replaced');
+    h.at(1_000).agentStates();
+    expect(I10(h)).toEqual([]);
+  });
+
   it('flags a close code outside the contract, and allows session_replaced', () => {
     const h = new HistoryBuilder();
     const a1 = h.at(0).connect('a1');

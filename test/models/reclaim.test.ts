@@ -5,13 +5,13 @@ import { cleanRun } from './support/scenarios.js';
 
 const I7 = (h: HistoryBuilder) => violationsOf(h.build(), 'I7');
 
-function held(accept: boolean, completeBy: number | null = null): { h: HistoryBuilder; task: string } {
+function held(accept: boolean, completeBy: number | null = null): { h: HistoryBuilder; task: string; a1: number } {
   const h = new HistoryBuilder();
   const a1 = h.at(0).connect('a1');
   const task = h.at(10).submit({ completeBy });
   h.assign(a1, task);
   if (accept) h.accept(a1, task);
-  return { h, task };
+  return { h, task, a1 };
 }
 
 describe('I7 reclaim', () => {
@@ -30,6 +30,21 @@ describe('I7 reclaim', () => {
   it('does not hold an accepted task to the acceptance timeout', () => {
     const { h, task } = held(true);
     h.at(2_000).getTask(task);
+    expect(I7(h)).toEqual([]);
+  });
+
+  it('flags a task_accepted acknowledged long after the acceptance timer ran out', () => {
+    const { h, task, a1 } = held(false);
+    h.at(2_000).accept(a1, task);
+    expect(I7(h).map((v) => v.message)).toEqual([
+      `a1 was pushed task ${task} at generation 1 at t=10ms and did not accept it; its task_accepted 1990 ms after the acceptance timer started (bound 1500 ms) was still acknowledged, so the assignment was never reclaimed`,
+    ]);
+  });
+
+  it('holds for a late task_accepted that the hub refused', () => {
+    const { h, task, a1 } = held(false);
+    h.at(1_100).reclaim(task);
+    h.at(2_000).accept(a1, task);
     expect(I7(h)).toEqual([]);
   });
 

@@ -22,7 +22,7 @@ describe('I2 single holder', () => {
     const a1 = h.connect('a1');
     const a2 = h.connect('a2');
     const task = h.at(10).submit();
-    h.at(12).recv(a2, { type: 'task_assign', task_id: task, generation: 2, assigned_at: 1_700_000_000_011 });
+    h.at(12).recv(a2, { type: 'task_assign', task_id: task, generation: 3, assigned_at: 1_700_000_000_011 });
     h.recv(a1, { type: 'task_assign', task_id: task, generation: 1, assigned_at: 1_700_000_000_010 });
     expect(I2(h)).toEqual([]);
   });
@@ -44,9 +44,34 @@ describe('I2 single holder', () => {
     const a1 = h.connect('a1');
     const task = h.at(10).submit();
     h.at(11).assign(a1, task, 3);
-    h.at(12).assign(a1, task, 2);
+    h.at(12).assign(a1, task, 1);
     expect(I2(h).map((v) => v.message)).toEqual([
-      `task ${task}: generation 2 (to a1) was pushed after generation 3 (to a1) on connection ${a1}`,
+      `task ${task}: generation 1 (to a1) was pushed after generation 3 (to a1) on connection ${a1}`,
+    ]);
+  });
+
+  it('flags an assignment with an even generation (a reclaim that kept its generation)', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.connect('a1');
+    const task = h.at(10).submit();
+    h.at(11).assign(a1, task, 1);
+    const push = h.at(50).recv(a1, { type: 'task_assign', task_id: task, generation: 2, assigned_at: 1_700_000_000_050 });
+    expect(I2(h)).toEqual([
+      {
+        invariant: 'I2',
+        name: 'single-holder',
+        message: `task ${task} was pushed to a1 with generation 2; an assignment's generation is odd (submit 0, and every step in or out of assigned adds 1)`,
+        evidence: [push],
+      },
+    ]);
+  });
+
+  it('flags a queued task seen at an odd generation (a retry from dead letter that kept its generation)', () => {
+    const h = new HistoryBuilder();
+    const task = h.at(10).submit();
+    const view = h.at(20).getTask(task, h.view(task, { status: 'queued', generation: 1 }));
+    expect(I2(h).map((v) => [v.message, v.evidence])).toEqual([
+      [`task ${task} was seen queued at generation 1; only a queued task has an even generation`, [view]],
     ]);
   });
 });

@@ -1,8 +1,9 @@
 // PROTOCOL.md "Reference behaviour", bad input: every bad frame or request
 // gets an error reply or a 4xx, the hub keeps serving, and no task is lost
 // or changed.
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Json, type RawSocket, HubFixture, ofType } from './support.js';
+import { type Json, type RawSocket, HubFixture, ofType, withDeadline } from './support.js';
 
 const MIB = 1024 * 1024;
 const anyReply = (f: { type?: string }) => f.type === 'error' || f.type === 'identified' || f.type === 'task_ack';
@@ -100,6 +101,23 @@ describe('bad input', () => {
       const res = await h.http('POST', '/api/tasks', { json: { description: 'x', bogus: { deep: [1] }, id: 'task-x' } });
       expect(res.status).toBeLessThan(500);
       if (res.status === 201) expect(res.body.task_id).not.toBe('task-x');
+    });
+
+    it('a request that is not HTTP gets 400 with a JSON body', async () => {
+      const socket = connect(h.hub.port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.on('error', () => undefined);
+      socket.write('HELLO THERE\r\n\r\n');
+      try {
+        await withDeadline(ended, 2_000, 'the hub did not answer and close');
+      } finally {
+        socket.destroy();
+      }
+      expect(text).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: expect.any(String) });
     });
 
     it.each([

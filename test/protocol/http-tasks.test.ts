@@ -276,6 +276,12 @@ describe('dead letter and retry', () => {
     expect(res.body).toEqual({ status: 'requeued', task_id: id, priority: 3 });
     expect(await h.task(id)).toMatchObject({ status: 'queued', retry_count: 0, generation: dead.generation + 1 });
     expect((await h.http('GET', '/api/tasks/dead-letter')).body.count).toBe(0);
+    expect((await h.http('GET', '/api/tasks/stats')).body).toEqual({
+      by_status: { queued: 1 },
+      by_priority: { '3': 1 },
+      dead_letter: 0,
+      queued_index_size: 1,
+    });
   });
 
   it('retry of an unknown task or one not in the dead-letter store is 404', async () => {

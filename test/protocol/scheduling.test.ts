@@ -56,6 +56,17 @@ describe('scheduling', () => {
     expect((await h.task(t3)).status).toBe('queued');
   });
 
+  it('pushes a task to exactly one of several idle agents', async () => {
+    const agents = [await h.openAgent('a1'), await h.openAgent('b1'), await h.openAgent('c1')];
+    const id = await h.submit();
+    await eventually(async () => expect((await h.task(id)).status).toBe('assigned'));
+    await Promise.all(agents.map((a) => a.sync()));
+    const receivers = agents.filter((a) => a.pending(ofType('task_assign', id)).length > 0);
+    expect(receivers).toHaveLength(1);
+    const owner = (await h.task(id)).assigned_to;
+    expect((await h.agentStates()).filter((s) => s.current_task_id === id).map((s) => s.agent_id)).toEqual([owner]);
+  });
+
   it('matches needed_capabilities as plain strings, all of them, skipping tasks an agent cannot take', async () => {
     const gpuTask = await h.submit({ needed_capabilities: ['gpu', 'cuda'], priority: 'urgent' });
     const anyTask = await h.submit({ priority: 'low' });

@@ -197,7 +197,7 @@ export class HubFixture {
 
   static async start(options: HubOptions = {}): Promise<HubFixture> {
     const fx = new HubFixture();
-    fx.handle = await startHub({ ...options, faults: process.env.PROTOCOL_FAULTS ? process.env.PROTOCOL_FAULTS.split(',') : options.faults });
+    fx.handle = await startHub(options);
     return fx;
   }
 
@@ -353,4 +353,16 @@ export async function withHub<T>(options: HubOptions, body: (fx: HubFixture) => 
 }
 
 export const TASK_ID = /^task-[0-9a-f]{16}$/;
-export const TOKEN = /^[0-9a-f]{64}$/;
+const TOKEN = /^[0-9a-f]{64}$/;
+
+/**
+ * Token checks that never print the token: a failed `expect(token).toMatch(...)`
+ * would put it in the test output.
+ */
+export function isToken(value: unknown): boolean {
+  return typeof value === 'string' && TOKEN.test(value);
+}
+
+export function leaks(text: string, token: string): boolean {
+  return token !== '' && text.includes(token);
+}

@@ -8,7 +8,7 @@ const detailsOf = (task: { history: Array<{ details: unknown }> }) => task.histo
 
 describe('acceptance timeout', () => {
   it('reclaims an unaccepted task, bumps the generation, flags the agent, which still gets tasks', async () => {
-    await withHub({ timers: { ...LONG, acceptanceMs: 150 } }, async (h) => {
+    await withHub({ timers: { ...LONG, acceptanceMs: 250 } }, async (h) => {
       const { sock, id } = await h.agentWithTask('a1');
       // Reclaimed (generation 2); the agent is idle and flagged, and gets it again (generation 3).
       const again = await sock.next(ofType('task_assign', id), 2_000);
@@ -20,6 +20,19 @@ describe('acceptance timeout', () => {
       expect(state.flags).toContain('unresponsive');
       sock.send({ type: 'task_complete', task_id: id, generation: 1 });
       expect(await sock.next((f) => f.type === 'error')).toMatchObject({ error: 'task_complete_failed: stale_generation' });
+    });
+  });
+
+  it('after a reclaim, the old assignment can no longer complete the task', async () => {
+    await withHub({ timers: { ...LONG, acceptanceMs: 150 } }, async (h) => {
+      const { sock, id } = await h.agentWithTask('a1');
+      const b = await h.openAgent('b1');
+      await eventually(async () => expect((await h.task(id)).generation).toBeGreaterThanOrEqual(3), 2_000);
+      sock.send({ type: 'task_complete', task_id: id, generation: 1 });
+      const reply = await sock.next((f) => f.type === 'error' || f.type === 'task_ack');
+      expect(reply.error).toMatch(/^task_complete_failed: (stale_generation|not_assignee)$/);
+      expect((await h.task(id)).status).toBe('assigned');
+      await b.sync();
     });
   });
 
@@ -138,6 +151,15 @@ describe('WebSocket idle timeout', () => {
         await agent.sync();
       }
       expect(agent.isOpen).toBe(true);
+    });
+  });
+
+  it('frames the hub sends reset it too', async () => {
+    // The agent never speaks after identify; every acceptance timeout re-pushes task_assign.
+    await withHub({ timers: { ...LONG, wsIdleMs: 300, acceptanceMs: 100 } }, async (h) => {
+      const { sock, id } = await h.agentWithTask('a1');
+      await sock.next((f) => f.type === 'task_assign' && f.task_id === id && f.generation >= 9, 3_000);
+      expect(sock.isOpen).toBe(true);
     });
   });
 

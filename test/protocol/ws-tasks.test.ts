@@ -251,3 +251,24 @@ describe('task_recovering', () => {
     expect((await h.task(id)).status).toBe('completed');
   });
 });
+
+describe('task history', () => {
+  const h = useHub();
+
+  it('is newest first and keeps at most 50 entries', async () => {
+    const { sock, id } = await h.agentWithTask('a1', { max_retries: 100 });
+    let generation = 1;
+    for (let i = 0; i < 30; i++) {
+      sock.send({ type: 'task_failed', task_id: id, generation, error: `e${i}` });
+      await sock.next(ofType('task_ack', id));
+      generation = (await sock.next(ofType('task_assign', id))).generation;
+    }
+    const task = await h.task(id);
+    expect(task.generation).toBe(61);
+    expect(task.history).toHaveLength(50);
+    expect(task.history[0].details).toEqual({ agent_id: 'a1', generation: 61 });
+    const times = task.history.map((e: { timestamp: number }) => e.timestamp);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(task.history.map((e: { details: unknown }) => e.details)).not.toContain('submitted');
+  });
+});

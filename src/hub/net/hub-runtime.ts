@@ -2,11 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import type { Effect, HubEvent } from '../core/events.js';
-import { handleEvent, startCore, type CoreEnv } from '../core/hub-core.js';
-import type { HubState } from '../core/state.js';
+import type { CoreEnv } from '../core/hub-core.js';
+import { CoreDriver, type ShellEvent } from '../shell/core-driver.js';
 import type { HubStore } from '../store/hub-store.js';
-import type { HubClock, TimerHandle } from '../types.js';
+import type { HubClock } from '../types.js';
 import { MAX_BODY_BYTES, readBody } from './http-body.js';
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -14,9 +13,6 @@ const CLOSE_GOING_AWAY = 1001;
 /** How long a graceful stop waits for pending answers and for clients to finish closing. */
 const STOP_GRACE_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type ShellEvent = DistributiveOmit<HubEvent, 'now'>;
 
 export interface RuntimeConfig {
   host: string;
@@ -44,10 +40,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * One life of the hub between start and stop: the imperative shell around
- * the core. It turns sockets, requests and timers into core events, and
- * carries out the effects: timers at once, everything the outside world can
- * see only after the event's records are durable, in event order.
+ * One life of the hub between start and stop: the network shell around the
+ * core. It turns sockets and requests into core events and puts the
+ * driver's outputs on the wire.
  */
 export class HubRuntime {
   private readonly server: Server;
@@ -55,15 +50,10 @@ export class HubRuntime {
   private readonly sockets = new Map<number, WebSocket>();
   private readonly rawSockets = new Set<Duplex>();
   private readonly pendingReplies = new Map<number, ServerResponse>();
-  private readonly timers = new Map<string, TimerHandle>();
-  private state!: HubState;
-  /** Outputs wait on this chain so they leave in event order, each after its records are durable. */
-  private outbox: Promise<void> = Promise.resolve();
+  private driver!: CoreDriver;
   private nextConn = 1;
   private nextReq = 1;
   private stopping = false;
-  /** After a crash nothing more leaves this runtime. */
-  private dead = false;
 
   private constructor(private readonly config: RuntimeConfig) {
     this.server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => this.onRequest(req, res));
@@ -75,13 +65,14 @@ export class HubRuntime {
 
   static async start(config: RuntimeConfig): Promise<HubRuntime> {
     const runtime = new HubRuntime(config);
-    const snapshot = await config.store.load();
-    const { state, effects } = startCore(snapshot, config.env, config.clock.now());
-    runtime.state = state;
-    runtime.apply(effects);
-    await runtime.outbox;
-    // The state the hub starts from (its admin token above all) is durable before anyone can see it.
-    await config.store.sync();
+    runtime.driver = await CoreDriver.start(config, {
+      send: (connId, frame) => {
+        const ws = runtime.sockets.get(connId);
+        if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+      },
+      close: (connId, code, reason) => runtime.sockets.get(connId)?.close(code, reason),
+      reply: (reqId, status, body) => runtime.reply(reqId, status, body),
+    });
     try {
       await runtime.listen();
     } catch (error) {
@@ -97,7 +88,7 @@ export class HubRuntime {
   }
 
   get adminToken(): string {
-    return this.state.adminToken;
+    return this.driver.adminToken;
   }
 
   private listen(): Promise<void> {
@@ -116,79 +107,7 @@ export class HubRuntime {
   }
 
   private dispatch(event: ShellEvent): void {
-    if (this.stopping) return;
-    const now = this.config.clock.now();
-    let effects: Effect[];
-    try {
-      effects = handleEvent(this.state, { ...event, now } as HubEvent, this.config.env);
-    } catch (error) {
-      // A bug in the core must not take the hub down; the request still gets an answer.
-      process.stderr.write(`agentcom hub: ${event.type} event failed: ${(error as Error).stack ?? String(error)}\n`);
-      effects = failureAnswer(event);
-    }
-    this.apply(effects);
-  }
-
-  private apply(effects: Effect[]): void {
-    let durable: Promise<void> = Promise.resolve();
-    const outputs: Effect[] = [];
-    for (const effect of effects) {
-      if (effect.type === 'persist') durable = this.config.store.append(effect.records);
-      else if (effect.type === 'set_timer') this.arm(effect.timer.id, effect.timer.dueAt);
-      else if (effect.type === 'cancel_timer') this.disarm(effect.timerId);
-      else outputs.push(effect);
-    }
-    this.outbox = Promise.all([this.outbox, durable]).then(
-      () => this.perform(outputs),
-      (error: unknown) => this.refuse(outputs, error),
-    );
-  }
-
-  private arm(timerId: string, dueAt: number): void {
-    const { clock } = this.config;
-    const handle = clock.setTimeout(
-      () => {
-        this.timers.delete(timerId);
-        this.dispatch({ type: 'timer', timerId });
-      },
-      Math.max(0, dueAt - clock.now()),
-    );
-    this.timers.set(timerId, handle);
-  }
-
-  private disarm(timerId: string): void {
-    const handle = this.timers.get(timerId);
-    if (handle === undefined) return;
-    this.config.clock.clearTimeout(handle);
-    this.timers.delete(timerId);
-  }
-
-  private perform(outputs: Effect[]): void {
-    if (this.dead) return;
-    for (const effect of outputs) {
-      switch (effect.type) {
-        case 'send': {
-          const ws = this.sockets.get(effect.connId);
-          if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(effect.frame));
-          break;
-        }
-        case 'close':
-          this.sockets.get(effect.connId)?.close(effect.code, effect.reason);
-          break;
-        case 'reply':
-          this.reply(effect.reqId, effect.status, effect.body);
-          break;
-      }
-    }
-  }
-
-  /** The change could not be made durable: nothing about it may be revealed. */
-  private refuse(outputs: Effect[], error: unknown): void {
-    if (this.dead) return;
-    process.stderr.write(`agentcom hub: storage write failed: ${String(error)}\n`);
-    for (const effect of outputs) {
-      if (effect.type === 'reply') this.reply(effect.reqId, 503, { error: 'storage_unavailable' });
-    }
+    if (!this.stopping) this.driver.dispatch(event);
   }
 
   private reply(reqId: number, status: number, body: unknown): void {
@@ -226,7 +145,10 @@ export class HubRuntime {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
     if (this.stopping || path !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      const body = JSON.stringify({ error: 'not_found' });
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
@@ -258,10 +180,7 @@ export class HubRuntime {
     if (this.stopping) return;
     this.stopping = true;
     const { clock } = this.config;
-    if (!crash) await withDeadline(this.outbox, STOP_GRACE_MS, clock);
-    this.dead = true;
-    for (const handle of this.timers.values()) clock.clearTimeout(handle);
-    this.timers.clear();
+    await this.driver.stop(crash, STOP_GRACE_MS);
     if (crash) {
       await this.config.store.abandon();
     } else {
@@ -285,12 +204,6 @@ export class HubRuntime {
     this.wss.close();
     await withDeadline(Promise.all([serverClosed, ...socketsClosed]), STOP_GRACE_MS, clock);
   }
-}
-
-function failureAnswer(event: ShellEvent): Effect[] {
-  if (event.type === 'http') return [{ type: 'reply', reqId: event.reqId, status: 400, body: { error: 'bad_request' } }];
-  if (event.type === 'ws_text') return [{ type: 'send', connId: event.connId, frame: { type: 'error', error: 'internal_error' } }];
-  return [];
 }
 
 /** Requests Node's parser refuses (malformed, or over the request timeout) still get a JSON error. */

@@ -1,0 +1,53 @@
+// Remote mode finds deliberate defects in a separate hub process: each fault
+// started on its own child hub fails the fuzz run with exit 1, and both
+// printed replay commands (failure file, and SEED:PATH) reproduce it there.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finished, scratchDir, spawnFuzz, spawnReplay, startHub, stopAll, summaryOf, type Hub } from './support/processes.js';
+
+/** Each is found within a few runs with this seed, and its shrunk counterexample replays reliably. */
+const CASES = [
+  { fault: 'capability-any', property: 'lifecycle', seed: 1, invariant: 'I4' },
+  { fault: 'retry-off-by-one', property: 'lifecycle', seed: 2, invariant: 'I1' },
+  { fault: 'unfenced-complete', property: 'fencing', seed: 1, invariant: 'I3' },
+] as const;
+
+const FUZZ_MS = 60_000;
+const REPLAY_MS = 30_000;
+
+describe('remote mode against a faulty child hub', () => {
+  const scratch = scratchDir();
+  const hubs: Hub[] = [];
+
+  beforeAll(async () => {
+    hubs.push(...(await Promise.all(CASES.map((c) => startHub(scratch, c.fault, ['--fault', c.fault])))));
+  });
+
+  afterAll(() => stopAll(scratch, hubs));
+
+  it.concurrent.each(CASES.map((c, i) => ({ ...c, i })))(
+    '$fault: exit 1 with $invariant, and the replay commands reproduce it',
+    async ({ property, seed, invariant, i }) => {
+      const hub = hubs[i] as Hub;
+      const args = ['--hub', hub.url, '--profile', 'fast', '--property', property, '--seed', String(seed), '--runs', '50', '--json'];
+      const exit = await finished(spawnFuzz(args, { cwd: scratch, token: hub.token }), FUZZ_MS);
+      const summary = summaryOf(exit);
+      expect(exit.code, exit.stderr).toBe(1);
+      const failure = summary.failure as { violations: Array<{ invariant: string }>; replay: string[] };
+      expect(failure.violations.map((v) => v.invariant)).toContain(invariant);
+      expect(failure.replay).toHaveLength(2);
+      for (const command of failure.replay) {
+        expect(command).toContain(`--hub ${hub.url}`);
+        expect(command).not.toContain(hub.token);
+        expect(command).not.toContain('--fault');
+      }
+      expect(exit.stdout + exit.stderr).not.toContain(hub.token);
+
+      const replays = await Promise.all(failure.replay.map((command) => finished(spawnReplay(`${command} --json`, { cwd: scratch, token: hub.token }), REPLAY_MS)));
+      for (const replay of replays) {
+        expect(replay.code, `${replay.stdout}\n${replay.stderr}`).toBe(1);
+        expect(replay.stdout).toContain(`"invariant":"${invariant}"`);
+      }
+    },
+    FUZZ_MS + REPLAY_MS + 10_000,
+  );
+});
