@@ -11,9 +11,9 @@ import { Command, Option } from 'commander';
 import { findFamily } from '../properties/index.js';
 import { exitWithUsageError, integerOption, repeatableChoice, runCli } from '../src/cli/cli-support.js';
 import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
-import { addTimerOptions, timersFromOptions } from '../src/hub/timer-flags.js';
+import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
 import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
-import { embeddedTargets, FAST_TIMERS } from '../src/targets/embedded.js';
+import { localTargets } from '../src/targets/choose.js';
 import { smokeScenarios } from '../src/testing/smoke-scenarios.js';
 
 interface BenchOptions {
@@ -27,19 +27,27 @@ interface BenchOptions {
   fault: string[];
   jobs: number;
   smoke: boolean;
+  sim: boolean;
+  network: boolean;
   json?: string;
   [timer: string]: unknown;
+}
+
+type Mode = 'network' | 'sim';
+
+export interface ModeFigures {
+  detected: number;
+  medianRunsToFailure: number | null;
+  medianShrunkLength: number | null;
+  invariants: string[];
+  wallSeconds: number;
 }
 
 export interface FaultRow {
   fault: string;
   description: string;
   seeds: number;
-  detected: number;
-  medianRunsToFailure: number | null;
-  medianShrunkLength: number | null;
-  invariants: string[];
-  wallSeconds: number;
+  modes: Partial<Record<Mode, ModeFigures>>;
   smokeCaughtBy: string[] | null;
 }
 
@@ -61,8 +69,10 @@ const cmd = new Command('bench:faults')
   )
   .addOption(new Option('--jobs <n>', 'fuzz sessions at once').argParser(integerOption(1, 16)).default(1))
   .addOption(new Option('--no-smoke', 'skip the smoke scenarios'))
+  .addOption(new Option('--sim', 'fuzz the simulated hub too, and show both modes side by side').default(false))
+  .addOption(new Option('--no-network', 'with --sim: skip the network mode'))
   .addOption(new Option('--json <file>', 'also write the table as JSON'));
-addTimerOptions(cmd, FAST_TIMERS);
+addTimerOptions(cmd, null);
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -97,16 +107,21 @@ async function smokeCatches(fault: string): Promise<string[]> {
   return caught;
 }
 
-async function measure(fault: string | null, options: BenchOptions, base: Omit<FuzzConfig, 'seed' | 'targets'>): Promise<FaultRow> {
+async function measureMode(
+  mode: Mode,
+  fault: string | null,
+  options: BenchOptions,
+  base: Omit<FuzzConfig, 'seed' | 'targets'>,
+): Promise<ModeFigures> {
   const started = Date.now();
-  const timers = timersFromOptions(options, FAST_TIMERS);
   const seeds = Array.from({ length: options.seeds }, (_, i) => options.seed + i);
+  const targets = localTargets({ sim: mode === 'sim', timers: explicitTimers(options), faults: fault === null ? [] : [fault] });
   const outcomes = await pool(seeds, options.jobs, async (seed) => {
     let runsToFailure = 0;
     const outcome = await fuzz({
       ...base,
       seed,
-      targets: embeddedTargets({ timers, faults: fault === null ? [] : [fault] }),
+      targets,
       onRunEnd: (run) => {
         if (run.failed && runsToFailure === 0) runsToFailure = run.index + 1;
       },
@@ -114,31 +129,47 @@ async function measure(fault: string | null, options: BenchOptions, base: Omit<F
     return { outcome, runsToFailure };
   });
   const found = outcomes.filter(({ outcome }) => outcome.failure !== undefined);
-  const smoke = options.smoke && fault !== null ? await smokeCatches(fault) : null;
   return {
-    fault: fault ?? CORRECT,
-    description: FAULT_CATALOGUE.find((entry) => entry.name === fault)?.description ?? 'no fault',
-    seeds: seeds.length,
     detected: found.length,
     medianRunsToFailure: median(found.map(({ runsToFailure }) => runsToFailure)),
     medianShrunkLength: median(found.map(({ outcome }) => outcome.failure?.actions.length ?? 0)),
     invariants: [...new Set(found.flatMap(({ outcome }) => outcome.failure?.violations.map((v) => v.invariant) ?? []))].sort(),
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,
-    smokeCaughtBy: smoke,
   };
 }
 
-function formatRow(row: FaultRow): string {
-  const smoke = row.smokeCaughtBy === null ? '-' : row.smokeCaughtBy.length === 0 ? 'no' : row.smokeCaughtBy.join(' ');
+async function measure(fault: string | null, modes: readonly Mode[], options: BenchOptions, base: Omit<FuzzConfig, 'seed' | 'targets'>): Promise<FaultRow> {
+  const figures: Partial<Record<Mode, ModeFigures>> = {};
+  for (const mode of modes) figures[mode] = await measureMode(mode, fault, options, base);
+  return {
+    fault: fault ?? CORRECT,
+    description: FAULT_CATALOGUE.find((entry) => entry.name === fault)?.description ?? 'no fault',
+    seeds: options.seeds,
+    modes: figures,
+    smokeCaughtBy: options.smoke && fault !== null ? await smokeCatches(fault) : null,
+  };
+}
+
+function formatFigures(figures: ModeFigures | undefined, seeds: number): string {
+  if (figures === undefined) return '';
   return [
-    row.fault.padEnd(36),
-    `${row.detected}/${row.seeds}`.padEnd(9),
-    String(row.medianRunsToFailure ?? '-').padEnd(11),
-    String(row.medianShrunkLength ?? '-').padEnd(9),
-    (row.invariants.join(' ') || '-').padEnd(16),
-    `${row.wallSeconds} s`.padEnd(9),
-    smoke,
+    `${figures.detected}/${seeds}`.padEnd(6),
+    String(figures.medianRunsToFailure ?? '-').padEnd(6),
+    String(figures.medianShrunkLength ?? '-').padEnd(5),
+    (figures.invariants.join(' ') || '-').padEnd(12),
+    `${figures.wallSeconds} s`.padEnd(9),
   ].join(' ');
+}
+
+function formatRow(row: FaultRow, modes: readonly Mode[]): string {
+  const smoke = row.smokeCaughtBy === null ? '-' : row.smokeCaughtBy.length === 0 ? 'none' : row.smokeCaughtBy.join(' ');
+  return [row.fault.padEnd(36), ...modes.map((mode) => formatFigures(row.modes[mode], row.seeds)), smoke].join(' ');
+}
+
+function header(modes: readonly Mode[]): string {
+  const columns = `${'found'.padEnd(6)} ${'runs'.padEnd(6)} ${'len'.padEnd(5)} ${'invariants'.padEnd(12)} ${'wall'.padEnd(9)}`;
+  const titles = modes.map((mode) => `${mode}: ${columns}`.slice(0, columns.length + mode.length + 2));
+  return [`${'fault'.padEnd(36)}`, ...titles, 'smoke scenarios that catch it'].join(' ');
 }
 
 async function main(): Promise<void> {
@@ -156,21 +187,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   console.log(
     `machine: ${cpus().length} cores, node ${process.version}; property ${family.name}, ` +
-      `${options.seeds} seeds from ${options.seed}, up to ${options.runs} runs each, ${options.jobs} at once`,
+      `${options.seeds} seeds from ${options.seed}, up to ${options.runs} runs each, ${options.jobs} at once; ` +
+      'columns per mode: seeds that found it, median runs to the first failure, median shrunk length, invariants broken, wall',
   );
-  console.log(
-    `${'fault'.padEnd(36)} ${'detected'.padEnd(9)} ${'med. runs'.padEnd(11)} ${'med. len'.padEnd(9)} ${'invariants'.padEnd(16)} ${'wall'.padEnd(9)} smoke scenarios that catch it`,
-  );
+  const modes: Mode[] = [...(options.network || !options.sim ? (['network'] as const) : []), ...(options.sim ? (['sim'] as const) : [])];
+  console.log(header(modes));
   const rows: FaultRow[] = [];
   for (const fault of [null, ...faults]) {
-    const row = await measure(fault, options, base);
+    const row = await measure(fault, modes, options, base);
     rows.push(row);
-    console.log(formatRow(row));
+    console.log(formatRow(row, modes));
   }
   const totalSeconds = Math.round((Date.now() - started) / 1000);
   console.log(`total wall time ${totalSeconds} s`);
   if (options.json) {
-    await writeFile(options.json, `${JSON.stringify({ property: family.name, seeds: options.seeds, runs: options.runs, totalSeconds, rows }, null, 2)}\n`);
+    const summary = { property: family.name, seeds: options.seeds, runs: options.runs, modes, totalSeconds, rows };
+    await writeFile(options.json, `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`table written to ${options.json}`);
   }
 }

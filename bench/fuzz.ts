@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { findFamily } from '../properties/index.js';
 import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
 import { exitWithUsageError, integerOption, repeatableChoice, runCli } from '../src/cli/cli-support.js';
-import { addTimerOptions, TIMER_FLAGS } from '../src/hub/timer-flags.js';
+import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
 import { fuzz, playOnce, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const family = findFamily(options.property);
   if (!family) exitWithUsageError(`unknown property family ${options.property}`);
   // Only timers given explicitly: each mode fills in its own defaults.
-  const timers = Object.fromEntries(TIMER_FLAGS.flatMap(({ key }) => (typeof options[key] === 'number' ? [[key, options[key]]] : [])));
+  const timers = explicitTimers(options);
   const modes: Mode[] = options.sim ? ['network', 'sim'] : ['network'];
   const configFor = (mode: Mode, faults: string[]): FuzzConfig => ({
     family,

@@ -48,11 +48,12 @@ function frameSize(event: WsSendEvent): number {
 /**
  * Whether the hub owes this frame a reply: all frames do except binary ones
  * and oversized ones (the hub closes the socket instead) and `task_progress`
- * on an identified connection with a string task id.
+ * on an identified connection with a task id.
  */
 function expectsReply(event: WsSendEvent, frame: JsonObject | undefined, identified: boolean): boolean {
   if (event.payload.binary === true || frameSize(event) >= OVERSIZE_FRAME_CHARS) return false;
-  if (identified && frameType(frame) === 'task_progress' && typeof frame?.task_id === 'string') return false;
+  // The hub stays silent on progress naming any task id, even one that is not a string; only a missing one gets an error.
+  if (identified && frameType(frame) === 'task_progress' && frame?.task_id !== undefined && frame.task_id !== null) return false;
   return true;
 }
 

@@ -18,7 +18,7 @@ export const lifecycle: PropertyFamily = {
     recover: 1,
     'stale-generation': 2,
     'foreign-task': 2,
-    'retry-dead-letter': 1,
+    'retry-dead-letter': 2,
     observe: 2,
     wait: 4,
     'restart-hub': 1,

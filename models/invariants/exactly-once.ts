@@ -50,7 +50,8 @@ function endStateViolations(model: Model, task: TaskRecord, completions: Report[
 /**
  * Failures between dead letters. Generations tell the cycles apart (a retry
  * from dead letter bumps the generation), provided every dead letter but the
- * last is known from its ack and every retry's outcome is known.
+ * last is known from its ack, every retry's outcome is known, and no failure
+ * went unanswered once retries are in play.
  */
 function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
   const expected = Math.max(1, task.submission.maxRetries);
@@ -61,7 +62,9 @@ function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
   const deadLetters = accepted.filter((r) => r.ackStatus === 'dead_letter');
   const retried = task.retries.filter((r) => r.payload.status === 200).length;
   const unsureRetry = task.retries.some((r) => r.payload.status === null || r.payload.status >= 500);
-  if (unsureRetry || deadLetters.length < retried) return [];
+  // A failure whose answer died with its socket may have ended any cycle: with
+  // retries in play the cycles can no longer be told apart.
+  if (unsureRetry || deadLetters.length < retried || (retried > 0 && unanswered.length > 0)) return [];
   const rule = `max(1, max_retries=${task.submission.maxRetries}) = ${expected}`;
   if (deadLetters.length > retried + 1) {
     return [

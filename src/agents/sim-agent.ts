@@ -209,13 +209,14 @@ export class SimAgent {
    * about it (task_recovering) and goes on only if told task_continue.
    */
   async start(): Promise<Frame> {
+    // Only a task held from an earlier connection is in doubt; one pushed on this one is not.
+    const held = this.heldTask;
     await this.connect();
     const reply = await this.identify();
     if (reply.type !== 'identified') {
       throw new Error(`${this.agentId}: identify refused: ${JSON.stringify(redactTokens(reply))}`);
     }
-    const held = this.heldTask;
-    if (held !== null) {
+    if (held !== null && held === this.heldTask) {
       this.clearDelay();
       held.accepted = false;
       held.finishing = false;

@@ -29,6 +29,11 @@ export function addTimerOptions(command: Command, defaults: Readonly<TimerSettin
   return command;
 }
 
+/** Only the timers given on the command line, for a caller whose defaults depend on the mode. */
+export function explicitTimers(options: Readonly<Record<string, unknown>>): Partial<TimerSettings> {
+  return Object.fromEntries(TIMER_FLAGS.flatMap(({ key }) => (typeof options[key] === 'number' ? [[key, options[key]]] : [])));
+}
+
 /** The timer settings out of parsed options; a timer not given takes its default. */
 export function timersFromOptions(
   options: Readonly<Record<string, unknown>>,

@@ -123,7 +123,9 @@ async function hostileRequest(ctx: RunContext, request: HostileRequest): Promise
   const answer = await ctx.client.raw(request.method, path, options).catch(() => undefined);
   const reply = answer?.status === 201 && typeof answer.body === 'object' && answer.body !== null ? (answer.body as Record<string, unknown>) : undefined;
   if (request.path.to === 'tasks' && typeof reply?.task_id === 'string') ctx.submitted.push(reply.task_id);
-  if (request.path.to === 'tokens' && typeof reply?.agent_id === 'string') await ctx.client.revokeToken(reply.agent_id).catch(() => undefined);
+  const minted = request.path.to === 'tokens' ? reply?.agent_id : undefined;
+  // An id with a lone surrogate has no URL form, so its token cannot be revoked: the client throws at once.
+  if (typeof minted === 'string') await Promise.resolve(minted).then(ctx.client.revokeToken).catch(() => undefined);
   return DONE;
 }
 

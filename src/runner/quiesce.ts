@@ -1,9 +1,12 @@
 import type { HistoryEvent, TimerSettings } from '../../models/history.js';
+import { sleep } from '../env/clock.js';
 import type { RunContext } from './run-context.js';
 
 const HTTP_RECHECK_MS = 100;
 /** Room for the janitor to connect and for the last completions to travel. */
 const QUIESCE_SLACK_MS = 500;
+/** Past an acceptance timeout, how long the hub gets to act on it before we look (the model allows 500 ms). */
+const ACCEPTANCE_SETTLE_MS = 600;
 
 /**
  * The longest a healthy hub can need to finish every task once every agent
@@ -59,12 +62,32 @@ async function allTerminalByHttp(ctx: RunContext): Promise<boolean> {
 }
 
 /**
+ * Before anyone steps in, an agent sitting on a task it never accepted is left
+ * alone until the hub's acceptance timer must have fired, and the hub is asked
+ * what it did. Otherwise the quiesce itself would rescue a hub that never
+ * reclaims unaccepted work (the stalled agent would just finish the task).
+ */
+async function letAcceptanceTimersFire(ctx: RunContext): Promise<void> {
+  const pushedAt = ctx.liveAgents().flatMap((agent) => {
+    const held = agent.held;
+    if (held === null || held.accepted) return [];
+    const push = agent.receivedTasks.filter((task) => task.taskId === held.taskId).at(-1);
+    return push === undefined ? [] : [push.receivedAt];
+  });
+  if (pushedAt.length === 0) return;
+  const wait = Math.max(...pushedAt) + ctx.target.timers.acceptanceMs + ACCEPTANCE_SETTLE_MS - ctx.env.clock.now();
+  if (wait > 0) await sleep(ctx.env.clock, wait);
+  await ctx.client.listTasks().catch(() => undefined);
+}
+
+/**
  * Let the system settle: every live agent completes what it holds, a janitor
  * agent able to take any task joins, and we wait (on events, then on the
  * hub's own word) until every task we submitted is terminal or the deadline
  * passes. Judging whether that happened is the model's business.
  */
 export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
+  await letAcceptanceTimersFire(ctx);
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');
   const janitor = await ctx.newAgent(janitorId, [...capabilityPool], 'complete');
   ctx.agents.set(janitorId, janitor);

@@ -3,7 +3,7 @@ import { SimAgent, type SimAgentOptions } from '../../src/agents/sim-agent.js';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import { waitFor } from '../../src/testing/wait-for.js';
 import type { HistoryEvent } from '../../models/history.js';
-import { startStubWsServer, type StubSocket, type StubWsServer } from './stub-ws-server.js';
+import { identifyAnswer, startStubWsServer, type StubSocket, type StubWsServer } from './stub-ws-server.js';
 
 const TOKEN = 'ab'.repeat(32);
 
@@ -293,6 +293,29 @@ describe('connections', () => {
     expect(server.sockets).toHaveLength(2);
     expect(agent.identified).toBe(true);
     expect(kinds(agent)).toEqual(['ws_open', 'ws_send', 'ws_recv', 'ws_close', 'ws_open', 'ws_send', 'ws_recv']);
+  });
+
+  it('back after a kill, an agent still holding a task asks about it with task_recovering', async () => {
+    const { agent, stub: first } = await started({ behaviour: 'ignore' });
+    assign(first, 'task-7', 1);
+    await waitFor(() => agent.held, { timeoutMs: 1_000, what: 'the task to be held' });
+    agent.killConnection();
+    await agent.reconnect();
+    const second = await server.waitForSockets(2);
+    expect(await server.waitForFrame(second, 'task_recovering')).toEqual({ type: 'task_recovering', task_id: 'task-7' });
+    expect(agent.held).toMatchObject({ taskId: 'task-7', accepted: false, finishing: false });
+  });
+
+  it('a task pushed with the identify answer is worked on, not asked about', async () => {
+    server.onFrame = (frame, stub) => {
+      identifyAnswer(frame, stub);
+      if (frame.type === 'identify') assign(stub, 'task-8', 1);
+    };
+    const { agent, stub } = await started({ behaviour: 'complete' });
+    await server.waitForFrame(stub, 'task_complete');
+    await sleep(30);
+    expect(stub.frames.map((frame) => (frame as { type: string }).type)).toEqual(['identify', 'task_accepted', 'task_complete']);
+    expect(agent.held).toMatchObject({ taskId: 'task-8', finishing: true });
   });
 
   it('a refused connection is recorded as connect_failed', async () => {

@@ -144,6 +144,33 @@ const SCENARIOS: Record<Exclude<FaultName, 'ack-before-persist'>, { timers?: obj
     },
     faulty: { queued: 2 },
   },
+  'priority-unchecked': {
+    run(hub) {
+      return hub.http('POST', '/api/tasks', { description: 'x', priority: 1 }).status;
+    },
+    faulty: 201,
+  },
+  'capabilities-unchecked': {
+    run(hub) {
+      const { status } = hub.http('POST', '/api/tasks', { description: 'x', needed_capabilities: 'gpu' });
+      let scheduling = 'fine';
+      try {
+        hub.join('a');
+      } catch {
+        scheduling = 'throws';
+      }
+      return [status, scheduling];
+    },
+    faulty: [201, 'throws'],
+  },
+  'result-crashes-socket': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit();
+      return hub.closes(hub.complete(conn, task, 1, { result: 'done' })).map((close) => close.code);
+    },
+    faulty: [1011],
+  },
 };
 
 describe('fault catalogue', () => {

@@ -92,6 +92,21 @@ describe('I1 exactly once', () => {
     expect(I1(h)).toEqual([]);
   });
 
+  it('holds when the first dead letter was unacknowledged (socket killed) and the task was retried', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.connect('a1');
+    const task = h.at(10).submit({ maxRetries: 0 });
+    h.at(11).assign(a1, task);
+    h.at(12).fail(a1, task, { reply: 'none' });
+    h.at(13).close(a1, 'client_kill');
+    h.at(20).retry(task);
+    const a2 = h.at(21).connect('a1');
+    h.at(22).assign(a2, task);
+    h.at(23).fail(a2, task);
+    h.at(30).snapshot();
+    expect(I1(h)).toEqual([]);
+  });
+
   it('accepts a completion whose ack was lost when the socket died', () => {
     const h = new HistoryBuilder();
     const a1 = h.connect('a1');

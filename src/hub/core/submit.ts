@@ -1,3 +1,4 @@
+import type { FaultSet } from '../faults/catalogue.js';
 import { isJsonObject } from './json.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_PRIORITY, PRIORITY_BY_NAME } from './task.js';
 
@@ -28,13 +29,13 @@ function priorityOf(name: string): number {
  * says. A field given as null counts as not given, except `complete_by`,
  * where null is a value.
  */
-export function checkSubmission(body: unknown): SubmitCheck {
+export function checkSubmission(body: unknown, faults: FaultSet): SubmitCheck {
   if (!isJsonObject(body) || body.description === undefined || body.description === null) {
     return { ok: false, error: { error: 'missing required field: description' } };
   }
   const { description, priority, max_retries, complete_by, needed_capabilities, metadata } = body;
   if (typeof description !== 'string' || description === '') return invalid('description');
-  if (priority != null && typeof priority !== 'string') return invalid('priority');
+  if (priority != null && typeof priority !== 'string' && !faults.has('priority-unchecked')) return invalid('priority');
   if (
     max_retries != null &&
     (typeof max_retries !== 'number' || !Number.isInteger(max_retries) || max_retries < 0 || max_retries > MAX_RETRIES_LIMIT)
@@ -44,6 +45,7 @@ export function checkSubmission(body: unknown): SubmitCheck {
   if (complete_by !== undefined && complete_by !== null && !Number.isInteger(complete_by)) return invalid('complete_by');
   if (
     needed_capabilities != null &&
+    !faults.has('capabilities-unchecked') &&
     (!Array.isArray(needed_capabilities) || !needed_capabilities.every((entry) => typeof entry === 'string'))
   ) {
     return invalid('needed_capabilities');

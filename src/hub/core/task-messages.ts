@@ -4,6 +4,9 @@ import type { AgentSession } from './state.js';
 import type { Step } from './step.js';
 import { recordHistory, type Task } from './task.js';
 
+/** What a crashed socket process closes with (fault `result-crashes-socket` only). */
+const CLOSE_INTERNAL_ERROR = 1011;
+
 /** Passed as the expected generation when the caller's generation is not checked. */
 const UNFENCED = Symbol('unfenced');
 
@@ -78,6 +81,7 @@ export function recordProgress(step: Step, caller: Caller, msg: JsonObject): voi
 export function completeTask(step: Step, caller: Caller, msg: JsonObject): void {
   const { agent } = caller;
   if (msg.result !== undefined && !isJsonObject(msg.result)) {
+    if (step.faults.has('result-crashes-socket')) return step.close(caller.connId, CLOSE_INTERNAL_ERROR, 'internal_error');
     return sendError(step, caller, 'task_complete_failed: invalid_result');
   }
   const generation = step.faults.has('unfenced-complete') ? UNFENCED : msg.generation;

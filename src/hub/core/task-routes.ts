@@ -70,7 +70,7 @@ function freshTaskId(step: Step): string {
 }
 
 export function submitTask({ step, caller, body }: RouteContext): Answer {
-  const check = checkSubmission(body);
+  const check = checkSubmission(body, step.faults);
   if (!check.ok) return { status: 400, body: check.error };
   const { now, state } = step;
   const task: Task = {

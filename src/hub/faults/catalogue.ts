@@ -19,6 +19,9 @@ export const FAULT_CATALOGUE = [
   { name: 'stale-session-on-reconnect', description: 'a second identify keeps pushing to the old socket and leaves it open' },
   { name: 'dead-letter-retry-keeps-generation', description: 'retry from dead letter does not bump the generation' },
   { name: 'stats-miscount', description: 'stats count a task retried from dead letter twice in by_status' },
+  { name: 'priority-unchecked', description: 'a submitted priority that is not a string is taken as normal instead of refused' },
+  { name: 'capabilities-unchecked', description: 'a needed_capabilities that is not a list of strings is saved, and every scheduling pass then throws' },
+  { name: 'result-crashes-socket', description: 'a task_complete whose result is not an object crashes the socket (closed 1011)' },
 ] as const;
 
 export type FaultName = (typeof FAULT_CATALOGUE)[number]['name'];

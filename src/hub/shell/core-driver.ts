@@ -38,7 +38,7 @@ function timerName(timer: TimerSpec): string {
 }
 
 function failureAnswer(event: ShellEvent): Effect[] {
-  if (event.type === 'http') return [{ type: 'reply', reqId: event.reqId, status: 400, body: { error: 'bad_request' } }];
+  if (event.type === 'http') return [{ type: 'reply', reqId: event.reqId, status: 500, body: { error: 'internal_error' } }];
   if (event.type === 'ws_text') return [{ type: 'send', connId: event.connId, frame: { type: 'error', error: 'internal_error' } }];
   return [];
 }
