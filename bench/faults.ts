@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { Command, Option } from 'commander';
-import { findFamily } from '../properties/index.js';
+import { findFamily, type PropertyFamily } from '../properties/index.js';
 import { exitWithUsageError, integerOption, repeatableChoice, runCli } from '../src/cli/cli-support.js';
 import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
 import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
@@ -46,6 +46,8 @@ export interface ModeFigures {
 export interface FaultRow {
   fault: string;
   description: string;
+  /** The property family fuzzed for this fault. */
+  property: string;
   seeds: number;
   modes: Partial<Record<Mode, ModeFigures>>;
   smokeCaughtBy: string[] | null;
@@ -107,6 +109,13 @@ async function smokeCatches(fault: string): Promise<string[]> {
   return caught;
 }
 
+/** The family whose actions reach the fault: the catalogue says where lifecycle cannot. */
+function familyFor(fault: string | null, fallback: PropertyFamily): PropertyFamily {
+  const entry = FAULT_CATALOGUE.find((candidate) => candidate.name === fault);
+  const named = entry !== undefined && 'property' in entry ? findFamily(entry.property) : undefined;
+  return named ?? fallback;
+}
+
 async function measureMode(
   mode: Mode,
   fault: string | null,
@@ -114,12 +123,14 @@ async function measureMode(
   base: Omit<FuzzConfig, 'seed' | 'targets'>,
 ): Promise<ModeFigures> {
   const started = Date.now();
+  const family = familyFor(fault, base.family);
   const seeds = Array.from({ length: options.seeds }, (_, i) => options.seed + i);
   const targets = localTargets({ sim: mode === 'sim', timers: explicitTimers(options), faults: fault === null ? [] : [fault] });
   const outcomes = await pool(seeds, options.jobs, async (seed) => {
     let runsToFailure = 0;
     const outcome = await fuzz({
       ...base,
+      family,
       seed,
       targets,
       onRunEnd: (run) => {
@@ -144,6 +155,7 @@ async function measure(fault: string | null, modes: readonly Mode[], options: Be
   return {
     fault: fault ?? CORRECT,
     description: FAULT_CATALOGUE.find((entry) => entry.name === fault)?.description ?? 'no fault',
+    property: familyFor(fault, base.family).name,
     seeds: options.seeds,
     modes: figures,
     smokeCaughtBy: options.smoke && fault !== null ? await smokeCatches(fault) : null,
@@ -163,7 +175,8 @@ function formatFigures(figures: ModeFigures | undefined, seeds: number): string 
 
 function formatRow(row: FaultRow, modes: readonly Mode[]): string {
   const smoke = row.smokeCaughtBy === null ? '-' : row.smokeCaughtBy.length === 0 ? 'none' : row.smokeCaughtBy.join(' ');
-  return [row.fault.padEnd(36), ...modes.map((mode) => formatFigures(row.modes[mode], row.seeds)), smoke].join(' ');
+  const name = row.property === 'lifecycle' ? row.fault : `${row.fault} (${row.property})`;
+  return [name.padEnd(36), ...modes.map((mode) => formatFigures(row.modes[mode], row.seeds)), smoke].join(' ');
 }
 
 function header(modes: readonly Mode[]): string {

@@ -28,6 +28,7 @@ const STALE: readonly StaleGeneration[] = ['minus-one', 'plus-one', 'zero', 'mis
 export function behaviourArb(): fc.Arbitrary<Behaviour> {
   return fc.oneof(
     { weight: 4, arbitrary: fc.constant<Behaviour>('complete') },
+    { weight: 1, arbitrary: fc.constant<Behaviour>('complete-and-crash') },
     { weight: 2, arbitrary: fc.constant<Behaviour>('fail') },
     { weight: 2, arbitrary: fc.constant<Behaviour>('ignore') },
     { weight: 2, arbitrary: fc.constantFrom(...DELAYS_MS).map((delay): Behaviour => ({ delay })) },

@@ -24,7 +24,11 @@ function fenceBreach(task: TaskRecord, report: Report): string | undefined {
   const sent = report.exchange.send;
   const generation = report.generation;
   if (!isGeneration(generation)) return `carried generation ${JSON.stringify(generation) ?? 'missing'}, not an integer`;
-  const own = task.pushes.filter((p) => p.agentId === report.agentId && p.event.seq < sent.seq).pop();
+  // The sender's assignment when it sent; failing that, one whose push was in
+  // flight then (a sender may know a task id and generation before its push lands).
+  const answeredAt = report.exchange.reply?.seq ?? sent.seq;
+  const toSender = task.pushes.filter((p) => p.agentId === report.agentId);
+  const own = toSender.filter((p) => p.event.seq < sent.seq).pop() ?? toSender.find((p) => p.event.seq < answeredAt);
   if (own === undefined) return `came from ${report.agentId}, which was never pushed the task`;
   if (own.generation !== generation) {
     return `carried generation ${generation} but ${report.agentId}'s latest assignment was generation ${own.generation}`;

@@ -5,8 +5,12 @@ import { AgentConnection, type ConnectionEnd, type Received } from './connection
 import type { TransportFactory } from './transport.js';
 import { wsTransport } from './ws-transport.js';
 
-/** What the agent does with a task it is given. */
-export type Behaviour = 'complete' | 'fail' | 'ignore' | { delay: number };
+/**
+ * What the agent does with a task it is given. `complete-and-crash` is a
+ * worker whose socket dies right after it reports: its completion and the
+ * loss of that connection reach the hub back to back.
+ */
+export type Behaviour = 'complete' | 'complete-and-crash' | 'fail' | 'ignore' | { delay: number };
 
 /** The hub takes `{name}` objects among capabilities as their name. */
 export type Capability = string | { name: string };
@@ -382,6 +386,7 @@ export class SimAgent {
     if (held === null || held.finishing || !this.connected || behaviour === 'ignore') return;
     if (!held.accepted) this.accept(held.taskId);
     if (behaviour === 'complete') this.complete(held.taskId);
+    else if (behaviour === 'complete-and-crash') this.killConnection({ conn: this.complete(held.taskId) });
     else if (behaviour === 'fail') this.fail(held.taskId);
     else if (this.delayTimer === undefined) {
       this.delayTimer = this.clock.setTimeout(

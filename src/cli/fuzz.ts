@@ -78,6 +78,7 @@ function replayCommands(config: FuzzConfig, resolved: ResolvedTargets, seed: num
     `--max-actions ${config.maxActions}`,
     ...resolved.targetFlags,
     ...resolved.behaviourFlags,
+    ...(config.timeoutPerRunMs === defaultRunTimeoutMs(config.targets.timers) ? [] : [`--timeout-per-run ${config.timeoutPerRunMs}`]),
   ].join(' ');
   const commands = [`npm run fuzz -- --replay ${seed}:${path} ${flags}`];
   if (savedTo) commands.unshift(['npm run fuzz -- --replay', savedTo, ...resolved.targetFlags].join(' '));

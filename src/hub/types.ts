@@ -23,6 +23,13 @@ export interface HubClock {
   /** `what` names the timer where timers are traced (the simulation); a real clock ignores it. */
   setTimeout(fn: () => void, ms: number, what?: string): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Runs `fn` as the next event: after the current one, before anything else
+   * that is waiting. A real clock uses a microtask (the network shell takes
+   * one frame per turn); the virtual clock puts it first in the natural
+   * order, so only a generated schedule can put something in between.
+   */
+  runNext(fn: () => void, what: string): void;
 }
 
 export interface HubOptions {

@@ -95,11 +95,11 @@ export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool
 
   const now = (): number => ctx.env.clock.monotonicNow();
   const deadline = now() + quiesceDeadlineMs(ctx.target.timers);
-  while (now() < deadline) {
+  while (!ctx.closed && now() < deadline) {
     // Frames tell us early when all is done; the hub's lists are the final word,
     // and are asked now and then anyway, since an ack can die with its socket.
     const askHubAt = Math.min(now() + HTTP_RECHECK_MS * 3, deadline);
-    while (now() < askHubAt) {
+    while (!ctx.closed && now() < askHubAt) {
       const terminal = terminalByFrames(ctx.recorder.snapshot());
       if (ctx.submitted.every((id) => terminal.has(id))) break;
       await nextEventOrTimeout(ctx, askHubAt - now());

@@ -21,6 +21,7 @@ export class RunContext {
   /** The target's world: every wait, socket and request of the run goes through it. */
   readonly env: RunEnvironment;
   private readonly tokens = new Map<string, string>();
+  private disposed = false;
 
   constructor(
     readonly target: Target,
@@ -83,7 +84,13 @@ export class RunContext {
     return [...this.agents.values()].filter((agent) => agent.connected && agent.identified);
   }
 
+  /** The run is over (finished, timed out or interrupted): loops still waiting must give up. */
+  get closed(): boolean {
+    return this.disposed;
+  }
+
   async dispose(): Promise<void> {
+    this.disposed = true;
     for (const agent of [...this.agents.values(), ...this.strays]) agent.dispose();
     await this.client.close();
   }

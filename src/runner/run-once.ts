@@ -3,6 +3,7 @@ import { describeAction, type Action } from '../actions/action.js';
 import { raceDeadline, type Clock } from '../env/clock.js';
 import { networkEnvironment } from '../env/environment.js';
 import { HistoryRecorder } from '../history/recorder.js';
+import { HubHttpError, HubUnreachableError } from '../http/errors.js';
 import { NATURAL_ORDER, type Schedule } from '../sim/schedule.js';
 import type { SimStep } from '../sim/scheduler.js';
 import type { TargetFactory } from '../targets/target.js';
@@ -39,6 +40,15 @@ const TEARDOWN_DEADLINE_MS = 10_000;
 class RunTimeout extends Error {}
 class RunInterrupted extends Error {}
 
+/**
+ * A request the run cannot go on without (minting a token) got no answer or a
+ * 5xx: the history holds that exchange, so the model judges it (I10) instead
+ * of the run counting as the fuzzer's own failure.
+ */
+function hubFailed(caught: unknown): boolean {
+  return caught instanceof HubUnreachableError || (caught instanceof HubHttpError && caught.status >= 500);
+}
+
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
@@ -66,7 +76,6 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
   const capabilityPool = [...setup.capabilityPool, ...(target.isolationCapability ? [target.isolationCapability] : [])];
   const ctx = new RunContext(target, recorder, agentIds);
   const outcomes: ActionOutcome[] = [];
-  let stopped = false;
   recorder.record({
     actor: 'runner',
     kind: 'run_start',
@@ -85,12 +94,13 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
   const play = async (): Promise<void> => {
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'actions' } });
     for (const [index, action] of actions.entries()) {
-      if (stopped) return;
+      if (ctx.closed) return;
       recorder.record({ actor: 'runner', kind: 'action', payload: { index, text: describeAction(action, setup.agentNames) } });
       outcomes.push(await executeAction(ctx, action));
     }
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'quiesce' } });
     await quiesce(ctx, janitorId, setup.capabilityPool);
+    if (ctx.closed) return;
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'snapshot' } });
     await takeSnapshot(ctx);
   };
@@ -100,9 +110,8 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
   try {
     await withDeadline(clock, untilAborted(play(), setup.signal), setup.timeoutPerRunMs, 'the run');
   } catch (caught) {
-    stopped = true;
     if (caught instanceof RunTimeout) timedOut = true;
-    else if (!(caught instanceof RunInterrupted)) error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
+    else if (!(caught instanceof RunInterrupted) && !hubFailed(caught)) error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
   } finally {
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'teardown' } });
     await withDeadline(

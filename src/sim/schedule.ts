@@ -5,8 +5,12 @@
  * can shrink it down to the few departures a failure needs.
  */
 export interface Departure {
-  /** The scheduler step (0-based) at which to depart. */
-  step: number;
+  /**
+   * Where to depart: the n-th (0-based) scheduler step that had more than one
+   * event ready. Steps without a choice are not counted, so no departure is
+   * spent where it could change nothing.
+   */
+  choice: number;
   /** Which of the events ready at that step to take instead of the first (1 = the second). */
   pick: number;
 }
@@ -15,15 +19,15 @@ export type Schedule = readonly Departure[];
 
 export const NATURAL_ORDER: Schedule = [];
 
-/** The pick for each step that departs; later entries for the same step win. */
-export function departuresByStep(schedule: Schedule): Map<number, number> {
-  return new Map(schedule.map((departure) => [departure.step, departure.pick]));
+/** The pick for each choice that departs; later entries for the same choice win. */
+export function departuresByChoice(schedule: Schedule): Map<number, number> {
+  return new Map(schedule.map((departure) => [departure.choice, departure.pick]));
 }
 
 export function describeSchedule(schedule: Schedule): string {
   if (schedule.length === 0) return 'natural order';
-  return [...departuresByStep(schedule)]
+  return [...departuresByChoice(schedule)]
     .sort(([a], [b]) => a - b)
-    .map(([step, pick]) => `step ${step}: pick ${pick}`)
+    .map(([choice, pick]) => `choice ${choice}: pick ${pick}`)
     .join(', ');
 }

@@ -1,4 +1,4 @@
-import { departuresByStep, type Schedule } from './schedule.js';
+import { departuresByChoice, type Schedule } from './schedule.js';
 
 /** One thing that happened in a simulated run, in the order it happened. */
 export interface SimStep {
@@ -19,6 +19,8 @@ interface Pending {
   what: Label;
   readyAt: number;
   seq: number;
+  /** Asked to run next (`runNext`): first in the natural order, whatever else is due. */
+  next: boolean;
   fire(): void;
 }
 
@@ -32,8 +34,9 @@ export const REORDER_WINDOW_MS = 20;
 /** An event passed over this long goes next, so a generated schedule cannot starve anything. */
 export const MAX_LAG_MS = 60;
 
-/** The natural order: earliest due first, then first queued. */
+/** The natural order: what asked to run next, then earliest due, then first queued. */
 function earlier(a: Pending, b: Pending): boolean {
+  if (a.next !== b.next) return a.next;
   return a.readyAt < b.readyAt || (a.readyAt === b.readyAt && a.seq < b.seq);
 }
 
@@ -55,7 +58,7 @@ export class Channel {
     const last = this.queue.at(-1);
     const readyAt = Math.max(this.scheduler.now + latencyMs, last?.readyAt ?? 0);
     const label = (): string => `${this.name}: ${typeof what === 'string' ? what : what()}`;
-    this.queue.push({ what: label, readyAt, seq: this.scheduler.nextSeq(), fire: deliver });
+    this.queue.push({ what: label, readyAt, seq: this.scheduler.nextSeq(), next: false, fire: deliver });
     if (this.queue.length === 1) this.scheduler.activate(this);
   }
 
@@ -88,6 +91,8 @@ export class SimScheduler {
   private time = 0;
   private seq = 0;
   private steps = 0;
+  /** Steps so far that had more than one event ready: what departures count. */
+  private choices = 0;
   private readonly timers = new Map<number, Pending>();
   private readonly channels = new Set<Channel>();
   private readonly departures: Map<number, number>;
@@ -96,7 +101,7 @@ export class SimScheduler {
   private wake: (() => void) | undefined;
 
   constructor(schedule: Schedule) {
-    this.departures = departuresByStep(schedule);
+    this.departures = departuresByChoice(schedule);
   }
 
   get now(): number {
@@ -122,8 +127,17 @@ export class SimScheduler {
 
   setTimer(what: Label, ms: number, fn: () => void): number {
     const seq = this.nextSeq();
-    this.timers.set(seq, { what, readyAt: this.time + Math.max(0, ms), seq, fire: fn });
+    this.timers.set(seq, { what, readyAt: this.time + Math.max(0, ms), seq, next: false, fire: fn });
     return seq;
+  }
+
+  /**
+   * An event due now that the natural order takes before every other, so
+   * only a generated departure can put something in between.
+   */
+  runNext(what: Label, fn: () => void): void {
+    const seq = this.nextSeq();
+    this.timers.set(seq, { what, readyAt: this.time, seq, next: true, fire: fn });
   }
 
   clearTimer(id: number): void {
@@ -145,7 +159,7 @@ export class SimScheduler {
     const horizon = Math.max(this.time, first.event.readyAt) + REORDER_WINDOW_MS;
     const overdue = this.time - first.event.readyAt >= MAX_LAG_MS;
     const ready = overdue ? [first] : pending.filter((p) => p.event.readyAt <= horizon);
-    const pick = Math.min(this.departures.get(this.steps) ?? 0, ready.length - 1);
+    const pick = ready.length > 1 ? Math.min(this.departures.get(this.choices++) ?? 0, ready.length - 1) : 0;
     if (pick > 0) ready.sort((a, b) => (earlier(a.event, b.event) ? -1 : 1));
     const chosen = pick > 0 ? ready[pick]! : first;
     if (chosen.channel === undefined) this.timers.delete(chosen.event.seq);

@@ -3,8 +3,8 @@ import { MAX_BODY_BYTES } from '../hub/net/http-body.js';
 import { MAX_FRAME_BYTES } from '../hub/net/hub-runtime.js';
 import { CoreDriver, type ShellEvent, type ShellOutputs } from '../hub/shell/core-driver.js';
 import type { HubStore } from '../hub/store/hub-store.js';
+import type { HubClock } from '../hub/types.js';
 import { applyStoreFaults } from '../hub/store/store-faults.js';
-import type { Clock } from '../env/clock.js';
 import type { CarriedAnswer, CarriedRequest } from '../http/carriage.js';
 import type { SimDisk } from './sim-disk.js';
 import type { SimScheduler } from './scheduler.js';
@@ -49,7 +49,7 @@ export class SimHub {
 
   constructor(
     private readonly scheduler: SimScheduler,
-    private readonly clock: Clock,
+    private readonly clock: HubClock,
     private readonly env: CoreEnv,
     private readonly disk: SimDisk,
     private readonly wire: SimWire,

@@ -144,6 +144,19 @@ const SCENARIOS: Record<Exclude<FaultName, 'ack-before-persist'>, { timers?: obj
     },
     faulty: { queued: 2 },
   },
+  'complete-check-then-act': {
+    run(hub) {
+      const a = hub.join('a');
+      const b = hub.join('b');
+      const task = hub.submit();
+      const checked = hub.complete(a, task, 1);
+      // Between the check and the write: a's socket goes, the task is reclaimed and pushed to b afresh.
+      hub.close(a);
+      hub.followUps(checked);
+      return [hub.task(task).status, hub.task(task).generation, hub.assignments(b).length];
+    },
+    faulty: ['completed', 3, 1],
+  },
   'priority-unchecked': {
     run(hub) {
       return hub.http('POST', '/api/tasks', { description: 'x', priority: 1 }).status;
@@ -185,6 +198,17 @@ describe('fault catalogue', () => {
         .filter((name) => name !== 'ack-before-persist')
         .sort(),
     );
+  });
+
+  it('complete-check-then-act does nothing wrong when its follow-up goes next', () => {
+    const observe = (faults: string[]): unknown => {
+      const hub = new CoreHarness({ faults });
+      const a = hub.join('a');
+      const task = hub.submit();
+      hub.followUps(hub.complete(a, task, 1));
+      return [hub.task(task), hub.frames(a), hub.fsm('a')];
+    };
+    expect(observe(['complete-check-then-act'])).toEqual(observe([]));
   });
 
   it.each(Object.entries(SCENARIOS))('%s changes what it names', (name, scenario) => {

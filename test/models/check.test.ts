@@ -6,7 +6,7 @@ describe('checkHistory', () => {
   it('finds nothing wrong with a correct run', () => {
     const result = checkHistory(cleanRun().h.build());
     expect(result.violations).toEqual([]);
-    expect(result.checked).toEqual(['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'I8', 'I9', 'I10']);
+    expect(result.checked).toEqual(['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'I8', 'I9', 'I10', 'H1', 'H2', 'H3', 'H4', 'H5']);
   });
 
   it('runs only the invariants asked for, by id or name', () => {
@@ -17,8 +17,8 @@ describe('checkHistory', () => {
     expect(() => checkHistory(cleanRun().h.build(), { invariants: ['I11'] })).toThrow(/unknown invariant/);
   });
 
-  it('lists ten invariants with names and descriptions', () => {
-    expect(INVARIANTS.map((i) => i.id)).toHaveLength(10);
+  it('lists the ten lifecycle and five hostile-input invariants with names and descriptions', () => {
+    expect(INVARIANTS.map((i) => i.id)).toHaveLength(15);
     for (const invariant of INVARIANTS) {
       expect(invariant.name).toMatch(/^[a-z-]+$/);
       expect(invariant.description.length).toBeGreaterThan(20);

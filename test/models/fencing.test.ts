@@ -34,6 +34,16 @@ describe('I3 fencing', () => {
     expect(I3(h)).toEqual([]);
   });
 
+  it('holds for a completion sent while its push was still in flight, then acknowledged', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.connect('a1');
+    const task = h.at(10).submit();
+    h.at(11).send(a1, { type: 'task_complete', task_id: task, generation: 1, result: {} });
+    h.at(12).assign(a1, task);
+    h.at(13).recv(a1, { type: 'task_ack', task_id: task, status: 'complete' });
+    expect(I3(h)).toEqual([]);
+  });
+
   it('flags a stale completion that was acknowledged', () => {
     const { h, a1, a2, task } = assigned();
     h.at(1_600).reclaim(task).assign(a2, task);

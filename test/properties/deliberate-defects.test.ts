@@ -1,30 +1,32 @@
 /**
  * Proof that the fuzzer bites: with a fixed seed it finds each of these
- * deliberate defects in the embedded hub, names the invariant it breaks, and
- * shrinks the counterexample to a handful of actions.
+ * deliberate defects, names an invariant it breaks, and shrinks the
+ * counterexample to a handful of actions. All three in simulation (exact and
+ * quick), and one over real sockets against the embedded hub.
  */
 import { describe, expect, it } from 'vitest';
 import { lifecycle } from '../../properties/lifecycle.js';
 import { fuzz } from '../../src/runner/fuzz.js';
-import { embeddedTargets, FAST_TIMERS } from '../../src/targets/embedded.js';
+import { localTargets } from '../../src/targets/choose.js';
 
 /** Each defect, and the invariants that may catch it first (a dead session's task left assigned is both I6 and I7). */
 const DEFECTS = [
-  { fault: 'unfenced-complete', invariants: ['I3'] },
-  { fault: 'no-reclaim-on-disconnect', invariants: ['I6', 'I7'] },
-  { fault: 'no-idle-trigger', invariants: ['I6'] },
+  { fault: 'unfenced-complete', invariants: ['I3', 'I8'], sim: true },
+  { fault: 'no-reclaim-on-disconnect', invariants: ['I6', 'I7'], sim: true },
+  { fault: 'no-idle-trigger', invariants: ['I1', 'I6'], sim: true },
+  { fault: 'unfenced-complete', invariants: ['I3', 'I8'], sim: false },
 ] as const;
 
-describe.each(DEFECTS)('the fuzzer finds $fault', ({ fault, invariants }) => {
-  it(`breaks ${invariants.join(' or ')} and shrinks to at most 8 actions`, { timeout: 240_000 }, async () => {
+describe.each(DEFECTS)('the fuzzer finds $fault (sim: $sim)', ({ fault, invariants, sim }) => {
+  it(`breaks ${invariants.join(' or ')} and shrinks to at most 8 actions`, { timeout: 180_000 }, async () => {
     const outcome = await fuzz({
       family: lifecycle,
-      runs: 150,
+      runs: 200,
       seed: 7,
       agents: 3,
       maxActions: 20,
       timeoutPerRunMs: 30_000,
-      targets: embeddedTargets({ timers: FAST_TIMERS, faults: [fault] }),
+      targets: localTargets({ sim, faults: [fault] }),
     });
     expect(outcome.runnerError).toBeUndefined();
     const broken = outcome.failure?.violations.map((v) => v.invariant) ?? [];

@@ -48,7 +48,7 @@ describe('remote mode against a child hub', () => {
     expect(xml).toContain('failures="0"');
     expect(exit.stdout + exit.stderr + xml).not.toContain(hub.token);
     expect(await runTokens()).toEqual([]);
-  });
+  }, FUZZ_MS + 10_000);
 
   it('two fuzzers at once on one hub pass without disturbing each other', async () => {
     const runs = [21, 22].map((seed) => finished(spawnFuzz(fuzzArgs(seed, '--json'), { cwd: scratch, token: hub.token }), FUZZ_MS));
@@ -57,7 +57,7 @@ describe('remote mode against a child hub', () => {
       expect(summaryOf(exit)).toMatchObject({ ok: true, runs: 6 });
     }
     expect(await runTokens()).toEqual([]);
-  });
+  }, FUZZ_MS + 10_000);
 
   it('Ctrl-C tears the current run down, revokes its tokens and exits 130', async () => {
     const child = spawnFuzz(fuzzArgs(31, '--runs', '1000', '--json'), { cwd: scratch, token: hub.token });
@@ -67,7 +67,7 @@ describe('remote mode against a child hub', () => {
     expect(exit.code, exit.stderr).toBe(130);
     expect(summaryOf(exit)).toMatchObject({ ok: false, exitCode: 130, signal: 'SIGINT', interrupted: true });
     expect(await runTokens()).toEqual([]);
-  });
+  }, FUZZ_MS + 10_000);
 
   it('an unreachable hub, a refused token and --fault with --hub each exit 2 with one line within 10 s', async () => {
     const closedPort = await new Promise<number>((resolve) => {
@@ -91,5 +91,5 @@ describe('remote mode against a child hub', () => {
       expect(exit.stderr).toMatch(cases[i]?.says ?? /never/);
       expect(exit.stderr).not.toContain(hub.token);
     });
-  });
+  }, FUZZ_MS + 10_000);
 });

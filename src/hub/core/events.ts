@@ -1,4 +1,5 @@
 import type { StoreRecord } from './durable.js';
+import type { JsonObject } from './json.js';
 import type { TimerSpec } from './state.js';
 
 /** An HTTP request as the shell hands it over: the body already read (and within the size limit). */
@@ -11,6 +12,18 @@ export interface HttpRequest {
   body: string;
 }
 
+/**
+ * Work the core asked to be handed back as a separate event, delivered next
+ * (fault `complete-check-then-act` only: a completion applied apart from its check).
+ */
+export interface FollowUp {
+  kind: 'apply_completion';
+  connId: number;
+  taskId: string;
+  result: JsonObject;
+  tokensUsed: number | null;
+}
+
 /** Something that happened, stamped with the time it happened at. */
 export type HubEvent = { now: number } & (
   | { type: 'ws_open'; connId: number }
@@ -21,6 +34,7 @@ export type HubEvent = { now: number } & (
   | { type: 'ws_closed'; connId: number }
   | { type: 'http'; reqId: number; request: HttpRequest }
   | { type: 'timer'; timerId: string }
+  | { type: 'follow_up'; work: FollowUp }
 );
 
 /**
@@ -33,4 +47,6 @@ export type Effect =
   | { type: 'close'; connId: number; code: number; reason: string }
   | { type: 'reply'; reqId: number; status: number; body: Record<string, unknown> }
   | { type: 'set_timer'; timer: TimerSpec }
-  | { type: 'cancel_timer'; timerId: string };
+  | { type: 'cancel_timer'; timerId: string }
+  /** Hand `work` back as the next event, before anything else that waits. */
+  | { type: 'follow_up'; work: FollowUp };

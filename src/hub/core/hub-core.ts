@@ -12,6 +12,7 @@ import { CLOSE_UNSUPPORTED_DATA, closedConnection, openConnection } from './sess
 import { stateFromSnapshot, type HubState } from './state.js';
 import { Step, type CoreEnv } from './step.js';
 import { startSweeps, timerFired } from './timers.js';
+import { applyCompletion } from './task-messages.js';
 import { handleText } from './ws-messages.js';
 
 export type { CoreEnv } from './step.js';
@@ -72,6 +73,9 @@ export function handleEvent(state: HubState, event: HubEvent, env: CoreEnv): Eff
       break;
     case 'timer':
       timerFired(step, event.timerId);
+      break;
+    case 'follow_up':
+      applyCompletion(step, event.work);
       break;
   }
   return step.finish();

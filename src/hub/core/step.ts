@@ -1,7 +1,7 @@
 import type { FaultSet } from '../faults/catalogue.js';
 import type { TimerSettings } from '../types.js';
 import type { StoreRecord } from './durable.js';
-import type { Effect } from './events.js';
+import type { Effect, FollowUp } from './events.js';
 import type { IdSource } from './ids.js';
 import type { AgentSession, HubState, TimerSpec } from './state.js';
 import type { Task } from './task.js';
@@ -78,6 +78,11 @@ export class Step {
   cancelTimer(id: string | null): void {
     if (id === null || !this.state.timers.delete(id)) return;
     this.effects.push({ type: 'cancel_timer', timerId: id });
+  }
+
+  /** `work` comes back as an event of its own, delivered next. */
+  followUp(work: FollowUp): void {
+    this.effects.push({ type: 'follow_up', work });
   }
 
   finish(): Effect[] {

@@ -1,4 +1,5 @@
 import { holdersOf, releaseAndSchedule } from './agents.js';
+import type { FollowUp } from './events.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import type { AgentSession } from './state.js';
 import type { Step } from './step.js';
@@ -89,13 +90,22 @@ export function completeTask(step: Step, caller: Caller, msg: JsonObject): void 
   if (!check.ok) return sendError(step, caller, `task_complete_failed: ${check.reason}`);
   const { task } = check;
   const tokensUsed = typeof msg.tokens_used === 'number' && Number.isFinite(msg.tokens_used) ? msg.tokens_used : null;
+  const work = { kind: 'apply_completion', connId: caller.connId, taskId: task.id, result: msg.result ?? {}, tokensUsed } as const;
+  if (step.faults.has('complete-check-then-act')) return step.followUp(work);
+  applyCompletion(step, work);
+}
+
+/** The write half of a completion, whose check is done: with the fault, a separate later event that does not check again. */
+export function applyCompletion(step: Step, work: FollowUp): void {
+  const task = step.state.tasks.get(work.taskId);
+  if (task === undefined) return;
   task.status = 'completed';
-  task.result = msg.result ?? {};
-  task.tokens_used = tokensUsed;
+  task.result = work.result;
+  task.tokens_used = work.tokensUsed;
   task.updated_at = step.now;
-  recordHistory(task, 'completed', step.now, { tokens_used: tokensUsed });
+  recordHistory(task, 'completed', step.now, { tokens_used: work.tokensUsed });
   step.touch(task);
-  step.send(caller.connId, { type: 'task_ack', task_id: task.id, status: 'complete' });
+  step.send(work.connId, { type: 'task_ack', task_id: task.id, status: 'complete' });
   releaseAndSchedule(step, holdersOf(step, task.id));
 }
 

@@ -1,7 +1,9 @@
 /**
  * Deliberate defects the reference hub can be told to have, so the fuzzer can
  * show it finds them. Each is one guarded branch in the hub; without faults
- * the hub follows PROTOCOL.md.
+ * the hub follows PROTOCOL.md. `property` names the property family whose
+ * actions can reach the defect, where the default lifecycle family cannot
+ * (malformed input is only sent by hostile-input).
  */
 export const FAULT_CATALOGUE = [
   { name: 'no-idle-trigger', description: 'an agent that becomes idle does not trigger a scheduling pass' },
@@ -19,9 +21,25 @@ export const FAULT_CATALOGUE = [
   { name: 'stale-session-on-reconnect', description: 'a second identify keeps pushing to the old socket and leaves it open' },
   { name: 'dead-letter-retry-keeps-generation', description: 'retry from dead letter does not bump the generation' },
   { name: 'stats-miscount', description: 'stats count a task retried from dead letter twice in by_status' },
-  { name: 'priority-unchecked', description: 'a submitted priority that is not a string is taken as normal instead of refused' },
-  { name: 'capabilities-unchecked', description: 'a needed_capabilities that is not a list of strings is saved, and every scheduling pass then throws' },
-  { name: 'result-crashes-socket', description: 'a task_complete whose result is not an object crashes the socket (closed 1011)' },
+  {
+    name: 'complete-check-then-act',
+    description: 'task_complete is checked on arrival but applied by a separate next event that does not check again',
+  },
+  {
+    name: 'priority-unchecked',
+    description: 'a submitted priority that is not a string is taken as normal instead of refused',
+    property: 'hostile-input',
+  },
+  {
+    name: 'capabilities-unchecked',
+    description: 'a needed_capabilities that is not a list of strings is saved, and every scheduling pass then throws',
+    property: 'hostile-input',
+  },
+  {
+    name: 'result-crashes-socket',
+    description: 'a task_complete whose result is not an object crashes the socket (closed 1011)',
+    property: 'hostile-input',
+  },
 ] as const;
 
 export type FaultName = (typeof FAULT_CATALOGUE)[number]['name'];

@@ -57,7 +57,8 @@ export class HubRuntime {
 
   private constructor(private readonly config: RuntimeConfig) {
     this.server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => this.onRequest(req, res));
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+    // One frame per turn, even when one TCP read holds several: the core's follow-ups (a microtask) then run first, as promised.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, allowSynchronousEvents: false });
     this.server.on('connection', (socket: Socket) => this.track(socket));
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
     this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));

@@ -1,4 +1,4 @@
-import type { Effect, HubEvent } from '../core/events.js';
+import type { Effect, FollowUp, HubEvent } from '../core/events.js';
 import { handleEvent, startCore, type CoreEnv } from '../core/hub-core.js';
 import type { HubState, TimerSpec } from '../core/state.js';
 import type { HubStore } from '../store/hub-store.js';
@@ -117,6 +117,7 @@ export class CoreDriver {
       if (effect.type === 'persist') durable = this.config.store.append(effect.records);
       else if (effect.type === 'set_timer') this.arm(effect.timer);
       else if (effect.type === 'cancel_timer') this.disarm(effect.timerId);
+      else if (effect.type === 'follow_up') this.followUp(effect.work);
       else outputs.push(effect);
     }
     this.outbox = Promise.all([this.outbox, durable]).then(
@@ -136,6 +137,10 @@ export class CoreDriver {
       timerName(timer),
     );
     this.timers.set(timer.id, handle);
+  }
+
+  private followUp(work: FollowUp): void {
+    this.config.clock.runNext(() => this.dispatch({ type: 'follow_up', work }), `apply the completion of ${work.taskId}`);
   }
 
   private disarm(timerId: string): void {

@@ -61,6 +61,11 @@ export class CoreHarness {
     return effects;
   }
 
+  /** Delivers the follow-ups asked for among `effects`: a shell delivers them next, unless a schedule lets something in first. */
+  followUps(effects: Effect[]): Effect[] {
+    return effects.flatMap((effect) => (effect.type === 'follow_up' ? this.event({ type: 'follow_up', work: effect.work }) : []));
+  }
+
   /** Moves the clock forward, firing every timer that falls due on the way. */
   advance(ms: number): void {
     const target = this.now + ms;

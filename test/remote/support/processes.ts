@@ -9,8 +9,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FAST_TIMERS } from '../../../src/targets/embedded.js';
 import { TIMER_FLAGS } from '../../../src/hub/timer-flags.js';
+import { RESTART_KIND_ENV } from '../../../src/targets/remote.js';
 
-export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 /** `--import` takes it from any working directory, unlike the bare name `tsx`. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const HUB_START_MS = 20_000;
@@ -58,9 +59,9 @@ export function scratchDir(): string {
 }
 
 /** The fast profile as hub flags, so the child hub's timers are what `--profile fast` assumes. */
-export const FAST_TIMER_ARGS = TIMER_FLAGS.flatMap(({ key, flag }) => [flag, String(FAST_TIMERS[key])]);
+const FAST_TIMER_ARGS = TIMER_FLAGS.flatMap(({ key, flag }) => [flag, String(FAST_TIMERS[key])]);
 
-export function nodeArgs(script: string, args: readonly string[]): string[] {
+function nodeArgs(script: string, args: readonly string[]): string[] {
   return ['--import', TSX, join(ROOT, script), ...args];
 }
 
@@ -100,15 +101,15 @@ export async function startHub(scratch: string, name: string, extraArgs: readonl
  * fuzzer asks for a crash), waits for it to be gone, and starts it again on
  * the same port and data dir, writing the new pid where `stopAll` finds it.
  */
-export function writeRestartScript(scratch: string, hub: Hub, extraArgs: readonly string[] = []): string {
+export function writeRestartScript(scratch: string, hub: Hub): string {
   const script = join(scratch, `restart-${hub.port}.sh`);
-  const args = [...nodeArgs('src/cli/hub.ts', ['--port', String(hub.port), '--data-dir', hub.dataDir, ...FAST_TIMER_ARGS, ...extraArgs])];
+  const args = nodeArgs('src/cli/hub.ts', ['--port', String(hub.port), '--data-dir', hub.dataDir, ...FAST_TIMER_ARGS]);
   writeFileSync(
     script,
     [
       'set -e',
       `pid=$(cat '${hub.pidFile}')`,
-      'if [ "$AGENTCOM_FUZZ_RESTART" = crash ]; then kill -9 "$pid"; else kill "$pid"; fi',
+      `if [ "$${RESTART_KIND_ENV}" = crash ]; then kill -9 "$pid"; else kill "$pid"; fi`,
       // A zombie (nobody reaps it in some containers) is gone too.
       'for i in $(seq 200); do if [ ! -e "/proc/$pid" ] || grep -q ") Z" "/proc/$pid/stat"; then break; fi; sleep 0.05; done',
       `cd '${ROOT}'`,
