@@ -9,22 +9,18 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { Command, Option } from 'commander';
 import { findFamily, type PropertyFamily } from '../properties/index.js';
-import { exitWithUsageError, integerOption, repeatableChoice, runCli } from '../src/cli/cli-support.js';
+import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, type RunCliOptions } from '../src/cli/run-options.js';
+import { exitWithUsageError, integerOption, runCli } from '../src/cli/cli-support.js';
 import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
 import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
 import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
 import { smokeScenarios } from '../src/testing/smoke-scenarios.js';
 
-interface BenchOptions {
+interface BenchOptions extends RunCliOptions {
   seeds: number;
   seed: number;
   runs: number;
-  property: string;
-  agents: number;
-  maxActions: number;
-  timeoutPerRun: number;
-  fault: string[];
   jobs: number;
   smoke: boolean;
   sim: boolean;
@@ -60,20 +56,12 @@ const cmd = new Command('bench:faults')
   .addOption(new Option('--seeds <n>', 'seeds per fault').argParser(integerOption(1)).default(10))
   .addOption(new Option('--seed <n>', 'first seed; seeds are consecutive').argParser(integerOption(0)).default(1))
   .addOption(new Option('--runs <n>', 'run budget per seed').argParser(integerOption(1)).default(200))
-  .addOption(new Option('--property <family>', 'property family').default('lifecycle'))
-  .addOption(new Option('--agents <n>', 'simulated agent ids per run').argParser(integerOption(1, 16)).default(3))
-  .addOption(new Option('--max-actions <n>', 'longest action sequence').argParser(integerOption(1, 500)).default(20))
-  .addOption(new Option('--timeout-per-run <ms>', 'deadline of one run').argParser(integerOption(100)).default(60_000))
-  .addOption(
-    new Option('--fault <name>', 'faults to measure (repeatable; default: the whole catalogue)')
-      .argParser(repeatableChoice(FAULT_CATALOGUE.map((fault) => fault.name)))
-      .default([]),
-  )
   .addOption(new Option('--jobs <n>', 'fuzz sessions at once').argParser(integerOption(1, 16)).default(1))
   .addOption(new Option('--no-smoke', 'skip the smoke scenarios'))
   .addOption(new Option('--sim', 'fuzz the simulated hub too, and show both modes side by side').default(false))
   .addOption(new Option('--no-network', 'with --sim: skip the network mode'))
   .addOption(new Option('--json <file>', 'also write the table as JSON'));
+addRunOptions(cmd, `faults to measure (default: the whole catalogue)`);
 addTimerOptions(cmd, null);
 
 function median(values: number[]): number | null {
@@ -194,7 +182,7 @@ async function main(): Promise<void> {
     runs: options.runs,
     agents: options.agents,
     maxActions: options.maxActions,
-    timeoutPerRunMs: options.timeoutPerRun,
+    timeoutPerRunMs: options.timeoutPerRun ?? DEFAULT_RUN_TIMEOUT_MS,
   };
   const faults = options.fault.length > 0 ? options.fault : FAULT_CATALOGUE.map((fault) => fault.name);
   const started = Date.now();

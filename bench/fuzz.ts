@@ -7,23 +7,18 @@
 import { Command, Option } from 'commander';
 import { cpus } from 'node:os';
 import { findFamily } from '../properties/index.js';
-import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
-import { exitWithUsageError, integerOption, repeatableChoice, runCli } from '../src/cli/cli-support.js';
+import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, type RunCliOptions } from '../src/cli/run-options.js';
+import { exitWithUsageError, integerOption, runCli } from '../src/cli/cli-support.js';
 import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
 import { fuzz, playOnce, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
 
 const DEFAULT_FAULTS = ['unfenced-complete', 'no-reclaim-on-disconnect', 'no-idle-trigger'];
 
-interface BenchOptions {
+interface BenchOptions extends RunCliOptions {
   runs: number;
   seed: number;
   replays: number;
-  property: string;
-  agents: number;
-  maxActions: number;
-  timeoutPerRun: number;
-  fault: string[];
   sim: boolean;
   [timer: string]: unknown;
 }
@@ -43,16 +38,8 @@ const cmd = new Command('bench:fuzz')
   .addOption(new Option('--runs <n>', 'runs on the correct hub, and the run budget per fault').argParser(integerOption(1)).default(200))
   .addOption(new Option('--seed <n>', 'fast-check seed').argParser(integerOption(0)).default(42))
   .addOption(new Option('--replays <n>', 'replays of each shrunk counterexample').argParser(integerOption(1)).default(20))
-  .addOption(new Option('--property <family>', 'property family').default('lifecycle'))
-  .addOption(new Option('--agents <n>', 'simulated agent ids per run').argParser(integerOption(1, 16)).default(3))
-  .addOption(new Option('--max-actions <n>', 'longest action sequence').argParser(integerOption(1, 500)).default(20))
-  .addOption(new Option('--timeout-per-run <ms>', 'deadline of one run').argParser(integerOption(100)).default(60_000))
-  .addOption(
-    new Option('--fault <name>', `faults to measure (repeatable; default ${DEFAULT_FAULTS.join(', ')})`)
-      .argParser(repeatableChoice(FAULT_CATALOGUE.map((fault) => fault.name)))
-      .default([]),
-  )
   .addOption(new Option('--sim', 'measure the simulation too, side by side with the network').default(false));
+addRunOptions(cmd, `faults to measure (default: ${DEFAULT_FAULTS.join(', ')})`);
 addTimerOptions(cmd, null);
 
 function cell(figures: FaultFigures | undefined, replays: number): string {
@@ -73,7 +60,7 @@ async function main(): Promise<void> {
     seed: options.seed,
     agents: options.agents,
     maxActions: options.maxActions,
-    timeoutPerRunMs: options.timeoutPerRun,
+    timeoutPerRunMs: options.timeoutPerRun ?? DEFAULT_RUN_TIMEOUT_MS,
     targets: localTargets({ sim: mode === 'sim', timers, faults }),
   });
 

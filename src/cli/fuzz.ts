@@ -11,20 +11,14 @@ import { ProgressLine } from '../reports/progress.js';
 import { fuzzSummary } from '../reports/json-summary.js';
 import { writeJunitReport } from '../reports/junit.js';
 import { addTargetOptions, defaultRunTimeoutMs, targetsFromOptions, type ResolvedTargets, type TargetCliOptions } from './target-options.js';
-import { exitWithUsageError, integerOption, repeatableChoice, runCli } from './cli-support.js';
-import { FAULT_CATALOGUE } from '../hub/faults/catalogue.js';
+import { exitWithUsageError, integerOption, runCli } from './cli-support.js';
+import { addRunOptions, type RunCliOptions } from './run-options.js';
 
-const FAULT_NAMES = FAULT_CATALOGUE.map((fault) => fault.name);
-
-interface FuzzCliOptions extends TargetCliOptions {
+interface FuzzCliOptions extends TargetCliOptions, RunCliOptions {
   runs: number;
   seed?: number;
   replay?: string;
-  agents: number;
-  maxActions: number;
-  timeoutPerRun?: number;
   timeBudget?: number;
-  property: string;
   verbose: boolean;
   json: boolean;
   junit?: string;
@@ -38,27 +32,11 @@ function program(): Command {
     .addOption(
       new Option('--replay <what>', 'replay a failure: a .fuzz/failures/*.json file, or SEED:PATH as printed'),
     )
-    .addOption(new Option('--agents <n>', 'simulated agent ids per run').argParser(integerOption(1, 16)).default(3))
-    .addOption(new Option('--max-actions <n>', 'longest action sequence').argParser(integerOption(1, 500)).default(20))
-    .addOption(
-      new Option('--timeout-per-run <ms>', "deadline of one run, quiesce included (default: 60000, or longer if the timers' quiesce needs it)").argParser(
-        integerOption(100),
-      ),
-    )
     .addOption(new Option('--time-budget <s>', 'stop starting runs after this many seconds').argParser(integerOption(1)))
-    .addOption(
-      new Option('--property <family>', 'property family to check')
-        .choices(PROPERTY_FAMILIES.map((family) => family.name))
-        .default('lifecycle'),
-    )
-    .addOption(
-      new Option('--fault <name>', `start the embedded hub with a deliberate defect (repeatable): ${FAULT_NAMES.join(', ')}`)
-        .argParser(repeatableChoice(FAULT_NAMES))
-        .default([]),
-    )
     .addOption(new Option('--verbose', 'print every run').default(false))
     .addOption(new Option('--json', 'print one JSON summary instead of text (schema in the README)').default(false))
     .addOption(new Option('--junit <file>', 'also write the verdict as JUnit XML to this file'));
+  addRunOptions(cmd, 'start the embedded hub with a deliberate defect');
   addTargetOptions(cmd);
   cmd.addHelpText(
     'after',

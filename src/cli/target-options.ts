@@ -14,6 +14,7 @@ import { FAST_TIMERS } from '../targets/embedded.js';
 import { checkRemoteHub, remoteTargets, RemoteHubUnusable, resetRemoteHub } from '../targets/remote.js';
 import type { TargetFactory } from '../targets/target.js';
 import { exitWithUsageError } from './cli-support.js';
+import { DEFAULT_RUN_TIMEOUT_MS } from './run-options.js';
 
 export const PROFILES = { fast: FAST_TIMERS, agentcom: AGENTCOM_TIMERS } as const;
 export type ProfileName = keyof typeof PROFILES;
@@ -62,7 +63,7 @@ export function addTargetOptions(cmd: Command): Command {
 
 /** A generous deadline for one run: the longest quiesce the timers allow, plus room for the actions. */
 export function defaultRunTimeoutMs(timers: TimerSettings): number {
-  return Math.max(60_000, quiesceDeadlineMs(timers) + 30_000);
+  return Math.max(DEFAULT_RUN_TIMEOUT_MS, quiesceDeadlineMs(timers) + 30_000);
 }
 
 function shellQuote(text: string): string {

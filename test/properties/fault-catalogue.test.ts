@@ -11,7 +11,7 @@ import { fuzz, type FuzzOutcome } from '../../src/runner/fuzz.js';
 import { localTargets } from '../../src/targets/choose.js';
 
 const SEED = 1;
-const RUNS = 200;
+const RUNS = 400;
 /** Faults only malformed input reaches are the hostile-input family's, and its own tests cover them. */
 const LIFECYCLE_FAULTS = FAULT_CATALOGUE.filter((fault) => !('property' in fault)).map((fault) => fault.name);
 

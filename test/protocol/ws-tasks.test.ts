@@ -1,7 +1,7 @@
 // PROTOCOL.md "WebSocket /ws" task rows, the task_assign push, and the
 // "Reference behaviour" rules on who may accept, complete or fail a task.
 import { describe, expect, it } from 'vitest';
-import { errorFrame, ofType, sleep, useHub } from './support.js';
+import { ofType, sleep, useHub } from './support.js';
 
 const UNKNOWN_ID = 'task-0123456789abcdef';
 const replyFor = (id: string) => (f: { type?: string; task_id?: string }) =>
