@@ -19,8 +19,6 @@ export type ActionWeights = Partial<Record<ActionKind, number>>;
 
 const DELAYS_MS = [10, 60, 200, 500] as const;
 const WAITS_MS = [5, 40, 150, 350] as const;
-/** Now and then a wait long enough for an acceptance timeout and its slack to pass. */
-const LONG_WAIT_MS = 800;
 /** Link delays stay well inside the model's reaction slack: slow, not broken. */
 const LINK_DELAYS_MS = [20, 60, 150] as const;
 const STALE: readonly StaleGeneration[] = ['minus-one', 'plus-one', 'zero', 'missing', 'as-string'];
@@ -111,10 +109,7 @@ function actionArbs(config: GeneratorConfig): Record<ActionKind, fc.Arbitrary<Ac
         'agents',
       ),
     }),
-    wait: fc.record({
-      kind: fc.constant('wait' as const),
-      ms: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...WAITS_MS) }, { weight: 1, arbitrary: fc.constant(LONG_WAIT_MS) }),
-    }),
+    wait: fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(...WAITS_MS) }),
     'restart-hub': fc.record({ kind: fc.constant('restart-hub' as const), crash: fc.boolean() }),
     'delay-link': fc.record({ kind: fc.constant('delay-link' as const), agent, ms: fc.constantFrom(...LINK_DELAYS_MS) }),
     'drop-link': fc.record({ kind: fc.constant('drop-link' as const), agent }),

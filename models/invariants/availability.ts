@@ -1,4 +1,5 @@
-import { REACTION_SLACK_MS } from '../bounds.js';
+import { CLOCK_SLACK_MS, REACTION_SLACK_MS } from '../bounds.js';
+import { numberField } from '../frames.js';
 import type { Connection, Exchange } from '../connections.js';
 import type { Model } from '../model.js';
 import { outageDuring } from '../outages.js';
@@ -106,6 +107,32 @@ function replacedSessionViolation(model: Model, connection: Connection): Violati
   return undefined;
 }
 
+/**
+ * After a session is replaced, every later push goes to the new socket: an
+ * assignment the hub made (by its own `assigned_at`) after the new identify
+ * was answered, yet delivered on the old socket, went to a dead session.
+ */
+function pushToReplacedSession(model: Model, connection: Connection): Violation | undefined {
+  for (const identity of connection.identities) {
+    for (const old of model.connections.values()) {
+      if (old === connection || !old.identities.some((i) => i.agentId === identity.agentId && i.at < identity.at)) continue;
+      for (const push of old.pushes) {
+        const assignedAt = numberField(push.frame, 'assigned_at');
+        if (push.frame.type !== 'task_assign' || assignedAt === undefined) continue;
+        const made = model.clock.toHistory(assignedAt).earliest;
+        if (made <= identity.at + CLOCK_SLACK_MS || outageDuring(model.outages, identity.at, push.event.t) !== undefined) continue;
+        return violation(
+          'I10',
+          `${identity.agentId} moved to connection ${connection.conn} at ${at(identity.at)}, but task ${String(push.frame.task_id)} ` +
+            `assigned later (assigned_at ${assignedAt}) was pushed to its replaced connection ${old.conn}`,
+          [identity.exchange.reply?.seq ?? identity.exchange.send.seq, push.event.seq],
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
 /** I10: every request and frame gets its answer; sockets close only as the contract allows. */
 export function availability(model: Model): Violation[] {
   const out = httpViolations(model);
@@ -115,6 +142,7 @@ export function availability(model: Model): Violation[] {
       unansweredViolation(model, connection),
       mismatchedReply(connection),
       replacedSessionViolation(model, connection),
+      pushToReplacedSession(model, connection),
     ];
     for (const found of checks) {
       if (found) out.push(found);

@@ -40,7 +40,7 @@ function acceptedTooLate(model: Model, task: TaskRecord, assignment: Assignment)
   const agent = model.agents.get(assignment.agentId);
   const push = assignment.push;
   if (agent === undefined || push === undefined) return undefined;
-  const accepts = task.reports.filter((r) => r.kind === 'accept' && r.agentId === assignment.agentId && r.exchange.send.t > push.event.t);
+  const accepts = task.reports.filter((r) => r.kind === 'accept' && r.agentId === assignment.agentId && r.exchange.send.seq > push.event.seq);
   const first = accepts.find((r) => r.outcome !== 'rejected');
   const reply = first?.exchange.reply;
   if (first === undefined || first.outcome !== 'accepted' || reply === undefined) return undefined;

@@ -34,6 +34,18 @@ describe('I10 availability', () => {
     ]);
   });
 
+  it('flags a task assigned after a session was replaced but pushed to the old socket', () => {
+    const h = new HistoryBuilder();
+    const old = h.at(0).connect('a1');
+    h.at(100).connect('a1');
+    const task = h.at(150).submit();
+    h.at(160).assign(old, task);
+    h.at(170).close(old, 'server', 4001, 'session_replaced');
+    expect(I10(h).map((v) => v.message)).toEqual([
+      `a1 moved to connection 2 at t=100ms, but task ${task} assigned later (assigned_at ${h.view(task).assigned_at}) was pushed to its replaced connection ${old}`,
+    ]);
+  });
+
   it('holds when the replaced session is closed with 4001', () => {
     const h = new HistoryBuilder();
     const old = h.at(0).connect('a1');

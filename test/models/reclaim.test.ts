@@ -41,6 +41,16 @@ describe('I7 reclaim', () => {
     ]);
   });
 
+  it('holds for a second task_accepted long after a first one, sent the moment the push arrived', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const task = h.at(10).submit();
+    h.at(11).assign(a1, task);
+    h.accept(a1, task);
+    h.at(2_000).accept(a1, task);
+    expect(I7(h)).toEqual([]);
+  });
+
   it('holds for a late task_accepted that the hub refused', () => {
     const { h, task, a1 } = held(false);
     h.at(1_100).reclaim(task);
