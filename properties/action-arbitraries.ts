@@ -82,11 +82,10 @@ function actionArbs(config: GeneratorConfig): Record<ActionKind, fc.Arbitrary<Ac
     }),
     'stale-generation': fc.record({
       kind: fc.constant('stale-generation' as const),
-      agent,
       op,
       generation: fc.constantFrom(...STALE),
     }),
-    'foreign-task': fc.record({ kind: fc.constant('foreign-task' as const), agent, op }),
+    'foreign-task': fc.record({ kind: fc.constant('foreign-task' as const), op }),
     submit: fc.record({
       kind: fc.constant('submit' as const),
       priority: priorityArb(),

@@ -26,8 +26,10 @@ export type Action =
   | { kind: 'close'; agent: number }
   | { kind: 'reconnect'; agent: number; keepOld: boolean }
   | { kind: 'recover'; agent: number; task: 'held' | 'not-held' }
-  | { kind: 'stale-generation'; agent: number; op: 'complete' | 'fail'; generation: StaleGeneration }
-  | { kind: 'foreign-task'; agent: number; op: 'complete' | 'fail' }
+  /** The agent holding a task (whichever does) reports on it with a wrong generation. */
+  | { kind: 'stale-generation'; op: 'complete' | 'fail'; generation: StaleGeneration }
+  /** Whoever is connected probes a task another agent holds: the probe matters, not which agent sends it. */
+  | { kind: 'foreign-task'; op: 'complete' | 'fail' }
   | {
       kind: 'submit';
       priority: PriorityInput;
@@ -88,9 +90,9 @@ export function describeAction(action: Action, agentIds: readonly string[]): str
     case 'recover':
       return `${who}: send task_recovering for ${action.task === 'held' ? 'the task it holds' : 'a task it does not hold'}`;
     case 'stale-generation':
-      return `${who}: send task_${action.op === 'complete' ? 'complete' : 'failed'} for its task with generation ${action.generation}`;
+      return `an agent holding a task sends task_${action.op === 'complete' ? 'complete' : 'failed'} for it with generation ${action.generation}`;
     case 'foreign-task':
-      return `${who}: send task_${action.op === 'complete' ? 'complete' : 'failed'} for a task another agent holds`;
+      return `a connected agent sends task_${action.op === 'complete' ? 'complete' : 'failed'} for a task another agent holds, with its generation`;
     case 'submit': {
       const due = action.completeBy === 'none' ? '' : `, complete_by ${action.completeBy}`;
       return `submit a task: priority ${JSON.stringify(action.priority)}, needs ${capsText(action.capabilities)}, max_retries ${action.maxRetries}${due}`;

@@ -43,6 +43,22 @@ function liveAgent(ctx: RunContext, index: number): SimAgent | undefined {
   return agent?.connected ? agent : undefined;
 }
 
+/** How long a probe of another agent's task waits for one to be held: pushes are often a moment away. */
+const HOLDER_WAIT_MS = 250;
+
+/** A live agent working on a task it has not yet reported, waiting briefly for one. */
+async function agentHoldingATask(ctx: RunContext): Promise<SimAgent | undefined> {
+  const { clock } = ctx.env;
+  const deadline = clock.monotonicNow() + HOLDER_WAIT_MS;
+  for (;;) {
+    const holder = ctx.liveAgents().find((agent) => agent.held !== null && !agent.held.finishing);
+    if (holder) return holder;
+    const left = deadline - clock.monotonicNow();
+    if (left <= 0 || ctx.closed) return undefined;
+    await ctx.nextEventOrTimeout(left);
+  }
+}
+
 /** Play one action against the run's hub. Never throws for the hub's answers: they are history. */
 export async function executeAction(ctx: RunContext, action: Action): Promise<ActionOutcome> {
   switch (action.kind) {
@@ -76,8 +92,15 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
     case 'accept-late':
     case 'progress':
     case 'recover':
-    case 'stale-generation':
       return heldTaskAction(ctx, action);
+    case 'stale-generation': {
+      const agent = await agentHoldingATask(ctx);
+      const held = agent?.held;
+      if (!agent || !held) return skipped('no agent holds a task');
+      const frame = outcomeFrame(action.op, held.taskId, staleGenerationValue(held.generation, action.generation), 'stale');
+      await sendAndAwaitReply(agent, () => agent.send(frame), `reply to task_${action.op} with a stale generation`);
+      return DONE;
+    }
     case 'kill': {
       const agent = liveAgent(ctx, action.agent);
       if (!agent) return skipped('not connected');
@@ -97,11 +120,11 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
       return DONE;
     }
     case 'foreign-task': {
-      const agent = liveAgent(ctx, action.agent);
-      if (!agent) return skipped('not connected');
-      const holder = [...ctx.agents.values()].find((other) => other !== agent && other.held !== null);
+      const holder = await agentHoldingATask(ctx);
       const held = holder?.held;
-      if (!held) return skipped('no other agent holds a task');
+      if (!held) return skipped('no agent holds a task');
+      const agent = ctx.liveAgents().find((other) => other !== holder);
+      if (!agent) return skipped('no other agent is connected');
       const frame = outcomeFrame(action.op, held.taskId, held.generation, 'foreign');
       await sendAndAwaitReply(agent, () => agent.send(frame), `reply to foreign task_${action.op}`);
       return DONE;
@@ -174,7 +197,7 @@ function networkFault(ctx: RunContext, action: Extract<Action, { kind: 'delay-li
 
 async function heldTaskAction(
   ctx: RunContext,
-  action: Extract<Action, { kind: 'accept-late' | 'progress' | 'recover' | 'stale-generation' }>,
+  action: Extract<Action, { kind: 'accept-late' | 'progress' | 'recover' }>,
 ): Promise<ActionOutcome> {
   const agent = liveAgent(ctx, action.agent);
   if (!agent) return skipped('not connected');
@@ -195,12 +218,6 @@ async function heldTaskAction(
     case 'recover':
       await sendAndAwaitReply(agent, () => agent.recover(held.taskId), 'reply to task_recovering');
       return DONE;
-    case 'stale-generation': {
-      const generation = staleGenerationValue(held.generation, action.generation);
-      const frame = outcomeFrame(action.op, held.taskId, generation, 'stale');
-      await sendAndAwaitReply(agent, () => agent.send(frame), `reply to task_${action.op} with a stale generation`);
-      return DONE;
-    }
   }
 }
 

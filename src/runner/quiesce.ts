@@ -38,20 +38,6 @@ function terminalByFrames(events: readonly HistoryEvent[]): Set<string> {
   return terminal;
 }
 
-/** Resolves on the next history event or after `ms`, whichever comes first. */
-function nextEventOrTimeout(ctx: RunContext, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const { clock } = ctx.env;
-    const timer = clock.setTimeout(done, ms);
-    const unsubscribe = ctx.recorder.onEvent(done);
-    function done(): void {
-      clock.clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    }
-  });
-}
-
 async function allTerminalByHttp(ctx: RunContext): Promise<boolean> {
   const [list, dead] = await Promise.all([ctx.client.listTasks(), ctx.client.deadLetter()]);
   const terminal = new Set([
@@ -102,10 +88,10 @@ export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool
     while (!ctx.closed && now() < askHubAt) {
       const terminal = terminalByFrames(ctx.recorder.snapshot());
       if (ctx.submitted.every((id) => terminal.has(id))) break;
-      await nextEventOrTimeout(ctx, askHubAt - now());
+      await ctx.nextEventOrTimeout(askHubAt - now());
     }
     if (await allTerminalByHttp(ctx).catch(() => false)) return;
-    await nextEventOrTimeout(ctx, Math.min(HTTP_RECHECK_MS, deadline - now()));
+    await ctx.nextEventOrTimeout(Math.min(HTTP_RECHECK_MS, deadline - now()));
   }
 }
 

@@ -84,6 +84,20 @@ export class RunContext {
     return [...this.agents.values()].filter((agent) => agent.connected && agent.identified);
   }
 
+  /** Resolves on the next history event or after `ms`, whichever comes first: waits on events, not sleeps. */
+  nextEventOrTimeout(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const { clock } = this.env;
+      const timer = clock.setTimeout(done, ms);
+      const unsubscribe = this.recorder.onEvent(done);
+      function done(): void {
+        clock.clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      }
+    });
+  }
+
   /** The run is over (finished, timed out or interrupted): loops still waiting must give up. */
   get closed(): boolean {
     return this.disposed;

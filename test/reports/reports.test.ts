@@ -34,7 +34,7 @@ const failed: FuzzOutcome = {
     path: '6:1:0',
     actions: [
       { kind: 'connect', agent: 0, capabilities: [], behaviour: 'complete' },
-      { kind: 'stale-generation', agent: 0, op: 'complete', generation: 'zero' },
+      { kind: 'stale-generation', op: 'complete', generation: 'zero' },
     ],
     outcomes: [{ status: 'done' }, { status: 'done' }],
     violations: [{ invariant: 'I3', name: 'fencing', message: 'a <stale> "complete" & more\u0001', evidence: [3, 4] }],
