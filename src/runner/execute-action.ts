@@ -1,3 +1,4 @@
+import type { HistoryEvent } from '../../models/history.js';
 import type { Action, StaleGeneration } from '../actions/action.js';
 import type { SimAgent } from '../agents/sim-agent.js';
 import { sleep } from '../env/clock.js';
@@ -43,7 +44,7 @@ function liveAgent(ctx: RunContext, index: number): SimAgent | undefined {
   return agent?.connected ? agent : undefined;
 }
 
-/** How long a probe of another agent's task waits for one to be held: pushes are often a moment away. */
+/** How long a probe waits for its subject (a held task, a dead letter): it is often a moment away. */
 const HOLDER_WAIT_MS = 250;
 
 /** A live agent working on a task it has not yet reported, waiting briefly for one. */
@@ -56,6 +57,29 @@ async function agentHoldingATask(ctx: RunContext): Promise<SimAgent | undefined>
     const left = deadline - clock.monotonicNow();
     if (left <= 0 || ctx.closed) return undefined;
     await ctx.nextEventOrTimeout(left);
+  }
+}
+
+function isDeadLetterAck(event: HistoryEvent): boolean {
+  if (event.kind !== 'ws_recv') return false;
+  const frame = event.payload.frame as { type?: unknown; status?: unknown } | undefined;
+  return frame?.type === 'task_ack' && frame.status === 'dead_letter';
+}
+
+/** The oldest of our dead-lettered tasks; if none yet, waits briefly for a failure to put one there. */
+async function deadLetteredTask(ctx: RunContext): Promise<string | undefined> {
+  const { clock } = ctx.env;
+  const deadline = clock.monotonicNow() + HOLDER_WAIT_MS;
+  for (;;) {
+    const dead = await ctx.client.deadLetter().catch(() => undefined);
+    const ours = dead?.tasks.find((task) => ctx.submitted.includes(task.id));
+    if (ours) return ours.id;
+    const seen = ctx.recorder.length;
+    while (!ctx.recorder.snapshot().slice(seen).some(isDeadLetterAck)) {
+      const left = deadline - clock.monotonicNow();
+      if (left <= 0 || ctx.closed) return undefined;
+      await ctx.nextEventOrTimeout(left);
+    }
   }
 }
 
@@ -143,10 +167,9 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
       return DONE;
     }
     case 'retry-dead-letter': {
-      const dead = await ctx.client.deadLetter().catch(() => undefined);
-      const ours = dead?.tasks.find((task) => ctx.submitted.includes(task.id));
-      if (!ours) return skipped('no dead-lettered task');
-      await ctx.client.retryTask(ours.id).catch(() => undefined);
+      const dead = await deadLetteredTask(ctx);
+      if (!dead) return skipped('no dead-lettered task');
+      await ctx.client.retryTask(dead).catch(() => undefined);
       return DONE;
     }
     case 'observe':
