@@ -5,7 +5,8 @@
  * hub team's five smoke scenarios against the same fault for comparison.
  * Prints a table and optionally writes it as JSON; asserts nothing.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import { Command, Option } from 'commander';
 import { findFamily, type PropertyFamily } from '../properties/index.js';
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
   console.log(`total wall time ${totalSeconds} s`);
   if (options.json) {
     const summary = { property: family.name, seeds: options.seeds, runs: options.runs, modes, totalSeconds, rows };
+    await mkdir(dirname(options.json), { recursive: true });
     await writeFile(options.json, `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`table written to ${options.json}`);
   }
