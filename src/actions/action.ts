@@ -108,7 +108,9 @@ export function describeAction(action: Action, agentIds: readonly string[]): str
     case 'hostile-http':
       return `send ${describeHostileRequest(action.request)}`;
     case 'hostile-ws':
-      return `${who}: send ${describeHostileFrame(action.frame)} on ${action.socket === 'own' ? 'its identified socket' : 'a fresh socket'}`;
+      return action.socket === 'own'
+        ? `an identified agent (one holding a task, if any) sends ${describeHostileFrame(action.frame)} on its socket`
+        : `${who}: send ${describeHostileFrame(action.frame)} on a fresh socket`;
     case 'delay-link':
       return `${who}: its link turns slow, every message either way ${action.ms} ms late`;
     case 'drop-link':

@@ -5,7 +5,7 @@ import { sleep } from '../env/clock.js';
 import { DONE, skipped, type ActionOutcome } from './action-outcome.js';
 import { sendAndAwaitReply } from './await-reply.js';
 import { executeHostile } from './execute-hostile.js';
-import type { RunContext } from './run-context.js';
+import { SUBJECT_WAIT_MS, type RunContext } from './run-context.js';
 
 export type { ActionOutcome };
 
@@ -44,21 +44,6 @@ function liveAgent(ctx: RunContext, index: number): SimAgent | undefined {
   return agent?.connected ? agent : undefined;
 }
 
-/** How long a probe waits for its subject (a held task, a dead letter): it is often a moment away. */
-const HOLDER_WAIT_MS = 250;
-
-/** A live agent working on a task it has not yet reported, waiting briefly for one. */
-async function agentHoldingATask(ctx: RunContext): Promise<SimAgent | undefined> {
-  const { clock } = ctx.env;
-  const deadline = clock.monotonicNow() + HOLDER_WAIT_MS;
-  for (;;) {
-    const holder = ctx.liveAgents().find((agent) => agent.held !== null && !agent.held.finishing);
-    if (holder) return holder;
-    const left = deadline - clock.monotonicNow();
-    if (left <= 0 || ctx.closed) return undefined;
-    await ctx.nextEventOrTimeout(left);
-  }
-}
 
 function isDeadLetterAck(event: HistoryEvent): boolean {
   if (event.kind !== 'ws_recv') return false;
@@ -69,7 +54,7 @@ function isDeadLetterAck(event: HistoryEvent): boolean {
 /** The oldest of our dead-lettered tasks; if none yet, waits briefly for a failure to put one there. */
 async function deadLetteredTask(ctx: RunContext): Promise<string | undefined> {
   const { clock } = ctx.env;
-  const deadline = clock.monotonicNow() + HOLDER_WAIT_MS;
+  const deadline = clock.monotonicNow() + SUBJECT_WAIT_MS;
   for (;;) {
     const dead = await ctx.client.deadLetter().catch(() => undefined);
     const ours = dead?.tasks.find((task) => ctx.submitted.includes(task.id));
@@ -118,7 +103,7 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
     case 'recover':
       return heldTaskAction(ctx, action);
     case 'stale-generation': {
-      const agent = await agentHoldingATask(ctx);
+      const agent = await ctx.agentHoldingATask();
       const held = agent?.held;
       if (!agent || !held) return skipped('no agent holds a task');
       const frame = outcomeFrame(action.op, held.taskId, staleGenerationValue(held.generation, action.generation), 'stale');
@@ -144,7 +129,7 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
       return DONE;
     }
     case 'foreign-task': {
-      const holder = await agentHoldingATask(ctx);
+      const holder = await ctx.agentHoldingATask();
       const held = holder?.held;
       if (!held) return skipped('no agent holds a task');
       const agent = ctx.liveAgents().find((other) => other !== holder);

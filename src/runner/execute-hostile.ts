@@ -197,20 +197,20 @@ function worthWaiting(data: string | Uint8Array, identified: boolean): boolean {
 }
 
 async function hostileFrame(ctx: RunContext, action: Extract<HostileAction, { kind: 'hostile-ws' }>): Promise<ActionOutcome> {
-  const id = ctx.agentId(action.agent);
-  const token = await ctx.tokenFor(id).catch(() => undefined);
-  if (token === undefined) return skipped('no token could be minted');
   let agent: SimAgent;
   if (action.socket === 'own') {
-    const own = ctx.agents.get(id);
-    if (own === undefined || !own.identified) return skipped('not identified');
+    // Like the fencing probes: the frame matters, not which identified agent sends it.
+    const own = (await ctx.agentHoldingATask()) ?? ctx.liveAgents()[0];
+    if (own === undefined) return skipped('no agent is identified');
     agent = own;
   } else {
-    agent = await ctx.newAgent(id, [], 'ignore');
+    agent = await ctx.newAgent(ctx.agentId(action.agent), [], 'ignore');
     ctx.strays.add(agent);
     await agent.connect().catch(() => undefined);
     if (!agent.connected) return DONE;
   }
+  const token = await ctx.tokenFor(agent.agentId).catch(() => undefined);
+  if (token === undefined) return skipped('no token could be minted');
   const data = frameData(action.frame, wsRefs(ctx, agent, token));
   const send = (): number => (typeof data === 'string' ? agent.send(data, 'a hostile frame') : agent.sendBinary(data));
   // A binary or oversized frame is answered by a close: waiting for a reply also ends there.

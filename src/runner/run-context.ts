@@ -4,6 +4,9 @@ import { createHubClient, type HubClient } from '../http/client.js';
 import { SimAgent, type Behaviour } from '../agents/sim-agent.js';
 import type { Target } from '../targets/target.js';
 
+/** How long a probe waits for its subject (a held task, a dead letter): it is often a moment away. */
+export const SUBJECT_WAIT_MS = 250;
+
 /** How long one action may wait for the hub's answer before the run moves on. */
 export const REPLY_DEADLINE_MS = 2_000;
 
@@ -96,6 +99,19 @@ export class RunContext {
         resolve();
       }
     });
+  }
+
+  /** A live agent working on a task it has not yet reported, waiting briefly for one. */
+  async agentHoldingATask(): Promise<SimAgent | undefined> {
+    const { clock } = this.env;
+    const deadline = clock.monotonicNow() + SUBJECT_WAIT_MS;
+    for (;;) {
+      const holder = this.liveAgents().find((agent) => agent.held !== null && !agent.held.finishing);
+      if (holder) return holder;
+      const left = deadline - clock.monotonicNow();
+      if (left <= 0 || this.closed) return undefined;
+      await this.nextEventOrTimeout(left);
+    }
   }
 
   /** The run is over (finished, timed out or interrupted): loops still waiting must give up. */
