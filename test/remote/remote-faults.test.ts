@@ -13,6 +13,7 @@ const CASES = [
 
 const FUZZ_MS = 60_000;
 const REPLAY_MS = 30_000;
+const REPLAY_TRIES = 3;
 
 describe('remote mode against a faulty child hub', () => {
   const scratch = scratchDir();
@@ -43,12 +44,17 @@ describe('remote mode against a faulty child hub', () => {
       expect(exit.stdout + exit.stderr).not.toContain(hub.token);
 
       // One at a time: with a capability fault, one replay's agents could take the other's tasks.
+      // Over a real network a shrunk race may need a second try: up to REPLAY_TRIES each.
       for (const command of failure.replay) {
-        const replay = await finished(spawnReplay(`${command} --json`, { cwd: scratch, token: hub.token }), REPLAY_MS);
-        expect(replay.code, `${replay.stdout}\n${replay.stderr}`).toBe(1);
-        expect(replay.stdout).toContain(`"invariant":"${invariant}"`);
+        const attempts: string[] = [];
+        for (let attempt = 0; attempt < REPLAY_TRIES; attempt++) {
+          const replay = await finished(spawnReplay(`${command} --json`, { cwd: scratch, token: hub.token }), REPLAY_MS);
+          attempts.push(`${replay.code} ${replay.stdout}\n${replay.stderr}`);
+          if (replay.code === 1 && replay.stdout.includes(`"invariant":"${invariant}"`)) break;
+        }
+        expect(attempts.at(-1), attempts.join('\n---\n')).toMatch(new RegExp(`^1 [^]*"invariant":"${invariant}"`));
       }
     },
-    FUZZ_MS + REPLAY_MS + 10_000,
+    FUZZ_MS + 2 * REPLAY_TRIES * REPLAY_MS + 10_000,
   );
 });
