@@ -9,7 +9,6 @@ import { SUBJECT_WAIT_MS, type RunContext } from './run-context.js';
 
 export type { ActionOutcome };
 
-
 function staleGenerationValue(current: number, kind: StaleGeneration): unknown {
   switch (kind) {
     case 'minus-one':
@@ -43,7 +42,6 @@ function liveAgent(ctx: RunContext, index: number): SimAgent | undefined {
   const agent = ctx.agents.get(ctx.agentId(index));
   return agent?.connected ? agent : undefined;
 }
-
 
 function isDeadLetterAck(event: HistoryEvent): boolean {
   if (event.kind !== 'ws_recv') return false;
