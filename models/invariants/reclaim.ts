@@ -1,7 +1,7 @@
 import { acceptanceBound, overdueBound, stuckBound } from '../bounds.js';
 import type { Model } from '../model.js';
 import { lastRestartBefore, outageDuring } from '../outages.js';
-import { assignmentBegan, type Assignment, type TaskRecord, type View } from '../tasks.js';
+import { assignmentBegan, type Assignment, type Report, type TaskRecord, type View } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
 const sentAt = (view: View): number => view.event.payload.sentAt;
@@ -40,7 +40,9 @@ function acceptedTooLate(model: Model, task: TaskRecord, assignment: Assignment)
   const agent = model.agents.get(assignment.agentId);
   const push = assignment.push;
   if (agent === undefined || push === undefined) return undefined;
-  const accepts = task.reports.filter((r) => r.kind === 'accept' && r.agentId === assignment.agentId && r.exchange.send.seq > push.event.seq);
+  // An accept answered after the push may be for this assignment even if it left before the push arrived.
+  const answeredAfterPush = (r: Report): boolean => (r.exchange.reply?.seq ?? r.exchange.send.seq) > push.event.seq;
+  const accepts = task.reports.filter((r) => r.kind === 'accept' && r.agentId === assignment.agentId && answeredAfterPush(r));
   const first = accepts.find((r) => r.outcome !== 'rejected');
   const reply = first?.exchange.reply;
   if (first === undefined || first.outcome !== 'accepted' || reply === undefined) return undefined;

@@ -51,6 +51,16 @@ describe('I7 reclaim', () => {
     expect(I7(h)).toEqual([]);
   });
 
+  it('holds for a task_accepted sent while the push of a new assignment was in flight, then acknowledged', () => {
+    const { h, task, a1 } = held(false);
+    h.at(1_100).reclaim(task);
+    h.send(a1, { type: 'task_accepted', task_id: task });
+    h.assign(a1, task);
+    h.recv(a1, { type: 'task_ack', task_id: task, status: 'accepted' });
+    h.at(3_000).accept(a1, task);
+    expect(I7(h)).toEqual([]);
+  });
+
   it('holds for a late task_accepted that the hub refused', () => {
     const { h, task, a1 } = held(false);
     h.at(1_100).reclaim(task);
