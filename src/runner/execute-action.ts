@@ -5,7 +5,7 @@ import { sleep } from '../env/clock.js';
 import { DONE, skipped, type ActionOutcome } from './action-outcome.js';
 import { sendAndAwaitReply } from './await-reply.js';
 import { executeHostile } from './execute-hostile.js';
-import { SUBJECT_WAIT_MS, type RunContext } from './run-context.js';
+import type { RunContext } from './run-context.js';
 
 export type { ActionOutcome };
 
@@ -52,7 +52,7 @@ function isDeadLetterAck(event: HistoryEvent): boolean {
 /** The oldest of our dead-lettered tasks; if none yet, waits briefly for a failure to put one there. */
 async function deadLetteredTask(ctx: RunContext): Promise<string | undefined> {
   const { clock } = ctx.env;
-  const deadline = clock.monotonicNow() + SUBJECT_WAIT_MS;
+  const deadline = clock.monotonicNow() + ctx.subjectWaitMs;
   for (;;) {
     const dead = await ctx.client.deadLetter().catch(() => undefined);
     const ours = dead?.tasks.find((task) => ctx.submitted.includes(task.id));

@@ -4,8 +4,12 @@ import { createHubClient, type HubClient } from '../http/client.js';
 import { SimAgent, type Behaviour } from '../agents/sim-agent.js';
 import type { Target } from '../targets/target.js';
 
-/** How long a probe waits for its subject (a held task, a dead letter): it is often a moment away. */
-export const SUBJECT_WAIT_MS = 250;
+/**
+ * How long a probe waits for its subject (a held task, a dead letter), which
+ * is often a moment away. Only where waiting is free: in simulation virtual
+ * time costs nothing, while over a real network every run would pay it.
+ */
+const SUBJECT_WAIT_MS = { sim: 250, network: 0 } as const;
 
 /** How long one action may wait for the hub's answer before the run moves on. */
 export const REPLY_DEADLINE_MS = 2_000;
@@ -101,10 +105,14 @@ export class RunContext {
     });
   }
 
+  get subjectWaitMs(): number {
+    return this.target.kind === 'sim' ? SUBJECT_WAIT_MS.sim : SUBJECT_WAIT_MS.network;
+  }
+
   /** A live agent working on a task it has not yet reported, waiting briefly for one. */
   async agentHoldingATask(): Promise<SimAgent | undefined> {
     const { clock } = this.env;
-    const deadline = clock.monotonicNow() + SUBJECT_WAIT_MS;
+    const deadline = clock.monotonicNow() + this.subjectWaitMs;
     for (;;) {
       const holder = this.liveAgents().find((agent) => agent.held !== null && !agent.held.finishing);
       if (holder) return holder;
