@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { CoreEnv } from '../core/hub-core.js';
-import { CoreDriver, type ShellEvent } from '../shell/core-driver.js';
+import { CoreDriver, waitAtMost, type ShellEvent } from '../shell/core-driver.js';
 import type { HubStore } from '../store/hub-store.js';
 import type { HubClock } from '../types.js';
 import { MAX_BODY_BYTES, readBody } from './http-body.js';
@@ -20,16 +20,6 @@ export interface RuntimeConfig {
   clock: HubClock;
   env: CoreEnv;
   store: HubStore;
-}
-
-function withDeadline(promise: Promise<unknown>, ms: number, clock: HubClock): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = clock.setTimeout(resolve, ms);
-    void promise.finally(() => {
-      clock.clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -191,7 +181,7 @@ export class HubRuntime {
           ws.close(CLOSE_GOING_AWAY, 'hub_stopping');
         }),
       );
-      await withDeadline(Promise.all(closed), STOP_GRACE_MS, clock);
+      await waitAtMost(Promise.all(closed), STOP_GRACE_MS, clock);
       await this.config.store.close();
     }
     for (const ws of this.sockets.values()) ws.terminate();
@@ -203,7 +193,7 @@ export class HubRuntime {
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     this.wss.close();
-    await withDeadline(Promise.all([serverClosed, ...socketsClosed]), STOP_GRACE_MS, clock);
+    await waitAtMost(Promise.all([serverClosed, ...socketsClosed]), STOP_GRACE_MS, clock);
   }
 }
 

@@ -21,7 +21,8 @@ export interface CoreDriverConfig {
   store: HubStore;
 }
 
-function waitAtMost(promise: Promise<unknown>, ms: number, clock: HubClock): Promise<void> {
+/** Resolves when `promise` settles or after `ms`, whichever is first; never rejects. */
+export function waitAtMost(promise: Promise<unknown>, ms: number, clock: HubClock): Promise<void> {
   return new Promise((resolve) => {
     const timer = clock.setTimeout(resolve, ms);
     void promise.finally(() => {
