@@ -10,18 +10,20 @@ import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import { Command, Option } from 'commander';
 import { findFamily, type PropertyFamily } from '../properties/index.js';
-import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, type RunCliOptions } from '../src/cli/run-options.js';
+import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, maxActionsFor, type RunCliOptions } from '../src/cli/run-options.js';
 import { exitWithUsageError, integerOption, runCli } from '../src/cli/cli-support.js';
 import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
 import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
 import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
 import { smokeScenarios } from '../src/testing/smoke-scenarios.js';
+import { countReplays } from './replay.js';
 
 interface BenchOptions extends RunCliOptions {
   seeds: number;
   seed: number;
   runs: number;
+  replays: number;
   jobs: number;
   smoke: boolean;
   sim: boolean;
@@ -37,6 +39,9 @@ export interface ModeFigures {
   medianRunsToFailure: number | null;
   medianShrunkLength: number | null;
   invariants: string[];
+  /** Plays of the seeds' shrunk counterexamples that reproduced them, out of `replayAttempts` (none without --replays). */
+  replayed: number;
+  replayAttempts: number;
   wallSeconds: number;
 }
 
@@ -57,6 +62,9 @@ const cmd = new Command('bench:faults')
   .addOption(new Option('--seeds <n>', 'seeds per fault').argParser(integerOption(1)).default(10))
   .addOption(new Option('--seed <n>', 'first seed; seeds are consecutive').argParser(integerOption(0)).default(1))
   .addOption(new Option('--runs <n>', 'run budget per seed').argParser(integerOption(1)).default(200))
+  .addOption(
+    new Option('--replays <n>', "replays of each seed's shrunk counterexample (0: none)").argParser(integerOption(0)).default(0),
+  )
   .addOption(new Option('--jobs <n>', 'fuzz sessions at once').argParser(integerOption(1, 16)).default(1))
   .addOption(new Option('--no-smoke', 'skip the smoke scenarios'))
   .addOption(new Option('--sim', 'fuzz the simulated hub too, and show both modes side by side').default(false))
@@ -109,7 +117,7 @@ async function measureMode(
   mode: Mode,
   fault: string | null,
   options: BenchOptions,
-  base: Omit<FuzzConfig, 'seed' | 'targets'>,
+  base: Omit<FuzzConfig, 'seed' | 'targets' | 'maxActions'>,
 ): Promise<ModeFigures> {
   const started = Date.now();
   const family = familyFor(fault, base.family);
@@ -117,16 +125,15 @@ async function measureMode(
   const targets = localTargets({ sim: mode === 'sim', timers: explicitTimers(options), faults: fault === null ? [] : [fault] });
   const outcomes = await pool(seeds, options.jobs, async (seed) => {
     let runsToFailure = 0;
+    const config: FuzzConfig = { ...base, maxActions: maxActionsFor(options, mode === 'sim'), family, seed, targets };
     const outcome = await fuzz({
-      ...base,
-      family,
-      seed,
-      targets,
+      ...config,
       onRunEnd: (run) => {
         if (run.failed && runsToFailure === 0) runsToFailure = run.index + 1;
       },
     });
-    return { outcome, runsToFailure };
+    const replayed = outcome.failure === undefined ? 0 : await countReplays(config, outcome.failure, options.replays);
+    return { outcome, runsToFailure, replayed };
   });
   const found = outcomes.filter(({ outcome }) => outcome.failure !== undefined);
   return {
@@ -134,11 +141,13 @@ async function measureMode(
     medianRunsToFailure: median(found.map(({ runsToFailure }) => runsToFailure)),
     medianShrunkLength: median(found.map(({ outcome }) => outcome.failure?.actions.length ?? 0)),
     invariants: [...new Set(found.flatMap(({ outcome }) => outcome.failure?.violations.map((v) => v.invariant) ?? []))].sort(),
+    replayed: found.reduce((sum, { replayed }) => sum + replayed, 0),
+    replayAttempts: found.length * options.replays,
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,
   };
 }
 
-async function measure(fault: string | null, modes: readonly Mode[], options: BenchOptions, base: Omit<FuzzConfig, 'seed' | 'targets'>): Promise<FaultRow> {
+async function measure(fault: string | null, modes: readonly Mode[], options: BenchOptions, base: Omit<FuzzConfig, 'seed' | 'targets' | 'maxActions'>): Promise<FaultRow> {
   const figures: Partial<Record<Mode, ModeFigures>> = {};
   for (const mode of modes) figures[mode] = await measureMode(mode, fault, options, base);
   return {
@@ -151,25 +160,27 @@ async function measure(fault: string | null, modes: readonly Mode[], options: Be
   };
 }
 
-function formatFigures(figures: ModeFigures | undefined, seeds: number): string {
+function formatFigures(figures: ModeFigures | undefined, seeds: number, replays: boolean): string {
   if (figures === undefined) return '';
   return [
     `${figures.detected}/${seeds}`.padEnd(6),
     String(figures.medianRunsToFailure ?? '-').padEnd(6),
     String(figures.medianShrunkLength ?? '-').padEnd(5),
+    ...(replays ? [`${figures.replayed}/${figures.replayAttempts}`.padEnd(9)] : []),
     (figures.invariants.join(' ') || '-').padEnd(12),
     `${figures.wallSeconds} s`.padEnd(9),
   ].join(' ');
 }
 
-function formatRow(row: FaultRow, modes: readonly Mode[]): string {
+function formatRow(row: FaultRow, modes: readonly Mode[], replays: boolean): string {
   const smoke = row.smokeCaughtBy === null ? '-' : row.smokeCaughtBy.length === 0 ? 'none' : row.smokeCaughtBy.join(' ');
   const name = row.property === 'lifecycle' ? row.fault : `${row.fault} (${row.property})`;
-  return [name.padEnd(36), ...modes.map((mode) => formatFigures(row.modes[mode], row.seeds)), smoke].join(' ');
+  return [name.padEnd(36), ...modes.map((mode) => formatFigures(row.modes[mode], row.seeds, replays)), smoke].join(' ');
 }
 
-function header(modes: readonly Mode[]): string {
-  const columns = `${'found'.padEnd(6)} ${'runs'.padEnd(6)} ${'len'.padEnd(5)} ${'invariants'.padEnd(12)} ${'wall'.padEnd(9)}`;
+function header(modes: readonly Mode[], replays: boolean): string {
+  const replayColumn = replays ? `${'replayed'.padEnd(9)} ` : '';
+  const columns = `${'found'.padEnd(6)} ${'runs'.padEnd(6)} ${'len'.padEnd(5)} ${replayColumn}${'invariants'.padEnd(12)} ${'wall'.padEnd(9)}`;
   const titles = modes.map((mode) => `${mode}: ${columns}`.slice(0, columns.length + mode.length + 2));
   return [`${'fault'.padEnd(36)}`, ...titles, 'smoke scenarios that catch it'].join(' ');
 }
@@ -182,7 +193,6 @@ async function main(): Promise<void> {
     family,
     runs: options.runs,
     agents: options.agents,
-    maxActions: options.maxActions,
     timeoutPerRunMs: options.timeoutPerRun ?? DEFAULT_RUN_TIMEOUT_MS,
   };
   const faults = options.fault.length > 0 ? options.fault : FAULT_CATALOGUE.map((fault) => fault.name);
@@ -190,15 +200,17 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${cpus().length} cores, node ${process.version}; property ${family.name}, ` +
       `${options.seeds} seeds from ${options.seed}, up to ${options.runs} runs each, ${options.jobs} at once; ` +
-      'columns per mode: seeds that found it, median runs to the first failure, median shrunk length, invariants broken, wall',
+      'columns per mode: seeds that found it, median runs to the first failure, median shrunk length, ' +
+      `${options.replays > 0 ? `replays of the shrunk counterexamples that reproduced them (${options.replays} each), ` : ''}invariants broken, wall`,
   );
   const modes: Mode[] = [...(options.network || !options.sim ? (['network'] as const) : []), ...(options.sim ? (['sim'] as const) : [])];
-  console.log(header(modes));
+  const replays = options.replays > 0;
+  console.log(header(modes, replays));
   const rows: FaultRow[] = [];
   for (const fault of [null, ...faults]) {
     const row = await measure(fault, modes, options, base);
     rows.push(row);
-    console.log(formatRow(row, modes));
+    console.log(formatRow(row, modes, replays));
   }
   const totalSeconds = Math.round((Date.now() - started) / 1000);
   console.log(`total wall time ${totalSeconds} s`);

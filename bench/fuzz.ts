@@ -7,11 +7,12 @@
 import { Command, Option } from 'commander';
 import { cpus } from 'node:os';
 import { findFamily } from '../properties/index.js';
-import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, type RunCliOptions } from '../src/cli/run-options.js';
+import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, maxActionsFor, type RunCliOptions } from '../src/cli/run-options.js';
 import { exitWithUsageError, integerOption, runCli } from '../src/cli/cli-support.js';
 import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
-import { fuzz, playOnce, type FuzzConfig } from '../src/runner/fuzz.js';
+import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
+import { countReplays } from './replay.js';
 
 const DEFAULT_FAULTS = ['unfenced-complete', 'no-reclaim-on-disconnect', 'no-idle-trigger'];
 
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     runs: options.runs,
     seed: options.seed,
     agents: options.agents,
-    maxActions: options.maxActions,
+    maxActions: maxActionsFor(options, mode === 'sim'),
     timeoutPerRunMs: options.timeoutPerRun ?? DEFAULT_RUN_TIMEOUT_MS,
     targets: localTargets({ sim: mode === 'sim', timers, faults }),
   });
@@ -78,28 +79,20 @@ async function main(): Promise<void> {
   console.log(`\n${'fault'.padEnd(34)} ${modes.map((mode) => `${mode}: runs-to-fail, shrunk, replayed`.padEnd(30)).join(' ')}`);
   for (const fault of faults) {
     const figures = new Map<Mode, FaultFigures>();
-    for (const mode of modes) figures.set(mode, await measureFault(configFor(mode, [fault]), mode, options.replays));
+    for (const mode of modes) figures.set(mode, await measureFault(configFor(mode, [fault]), options.replays));
     console.log(`${fault.padEnd(34)} ${modes.map((mode) => cell(figures.get(mode), options.replays)).join(' ')}`);
   }
 }
 
-/** Finds the fault once, then replays the shrunk counterexample: the same violation (network) or the same history (sim). */
-async function measureFault(config: FuzzConfig, mode: Mode, replays: number): Promise<FaultFigures> {
+/** Finds the fault once, then replays the shrunk counterexample. */
+async function measureFault(config: FuzzConfig, replays: number): Promise<FaultFigures> {
   let runsToFail = 0;
   config.onRunEnd = (run) => {
     if (run.failed && runsToFail === 0) runsToFail = run.index + 1;
   };
   const failure = (await fuzz(config)).failure;
   if (failure === undefined) return { found: false, runsToFail: 0, shrunk: 0, shrinks: 0, replayed: 0 };
-  let replayed = 0;
-  for (let i = 0; i < replays; i++) {
-    const { violations, result } = await playOnce(config, failure.seed, failure.actions, failure.schedule);
-    const same =
-      mode === 'sim'
-        ? JSON.stringify(result.history) === JSON.stringify(failure.history)
-        : violations.some((v) => failure.violations.some((f) => f.invariant === v.invariant));
-    if (same && violations.length > 0) replayed++;
-  }
+  const replayed = await countReplays(config, failure, replays);
   return { found: true, runsToFail, shrunk: failure.actions.length, shrinks: failure.shrinks, replayed };
 }
 

@@ -121,8 +121,8 @@ function actionArbs(config: GeneratorConfig): Record<ActionKind, fc.Arbitrary<Ac
   };
 }
 
-/** A sequence of actions, each kind drawn with its weight. */
-export function actionsArbitrary(config: GeneratorConfig, weights: ActionWeights): fc.Arbitrary<Action[]> {
+/** One action, its kind drawn with its weight. */
+export function actionArbitrary(config: GeneratorConfig, weights: ActionWeights): fc.Arbitrary<Action> {
   const arbs = actionArbs(config);
   const choices = (Object.entries(weights) as Array<[ActionKind, number]>)
     .filter(
@@ -131,5 +131,10 @@ export function actionsArbitrary(config: GeneratorConfig, weights: ActionWeights
     )
     .map(([kind, weight]) => ({ weight, arbitrary: arbs[kind] }));
   if (choices.length === 0) throw new Error('a property family must enable at least one action kind');
-  return droppableArray(fc.oneof(...choices), { minLength: 1, maxLength: config.maxActions });
+  return fc.oneof(...choices);
+}
+
+/** A sequence of actions, each kind drawn with its weight. */
+export function actionsArbitrary(config: GeneratorConfig, weights: ActionWeights): fc.Arbitrary<Action[]> {
+  return droppableArray(actionArbitrary(config, weights), { minLength: 1, maxLength: config.maxActions });
 }

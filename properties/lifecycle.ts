@@ -18,7 +18,7 @@ export const lifecycle: PropertyFamily = {
     recover: 1,
     'stale-generation': 3,
     'foreign-task': 3,
-    'retry-dead-letter': 2,
+    'retry-dead-letter': 3,
     observe: 2,
     wait: 4,
     'restart-hub': 1,

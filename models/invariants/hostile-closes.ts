@@ -1,5 +1,6 @@
 import { OVERSIZE_FRAME_CHARS, REACTION_SLACK_MS } from '../bounds.js';
 import { agentAt, type Connection } from '../connections.js';
+import { stringField } from '../frames.js';
 import type { Model } from '../model.js';
 import { outageDuring } from '../outages.js';
 import { at, violation, type Violation } from './catalog.js';
@@ -16,6 +17,18 @@ function sentSize(payload: { frame?: unknown; raw?: string }): number {
   return payload.raw?.length ?? JSON.stringify(payload.frame ?? null).length;
 }
 
+/**
+ * Whether `connection` took over `agent`'s session by `t`: an acknowledged
+ * identify, or one sent whose reply never came (its socket died first, but
+ * the hub may have acted on it).
+ */
+function identifiedAs(connection: Connection, agent: string | undefined, t: number): boolean {
+  if (connection.identities.some((identity) => identity.agentId === agent && identity.at <= t + REACTION_SLACK_MS)) return true;
+  return connection.exchanges.some(
+    (exchange) => exchange.type === 'identify' && exchange.reply === undefined && exchange.send.t <= t && stringField(exchange.frame, 'agent_id') === agent,
+  );
+}
+
 /** Why the contract let the hub close this socket, or undefined when nothing did. */
 function closeReason(model: Model, connection: Connection, code: number, t: number): string | undefined {
   const sends = connection.exchanges.map((e) => e.send).filter((send) => send.t <= t);
@@ -30,9 +43,7 @@ function closeReason(model: Model, connection: Connection, code: number, t: numb
     }
     case CLOSE_SESSION_REPLACED: {
       const agent = agentAt(connection, t);
-      const replaced = [...model.connections.values()].some(
-        (other) => other !== connection && other.identities.some((identity) => identity.agentId === agent && identity.at <= t + REACTION_SLACK_MS),
-      );
+      const replaced = [...model.connections.values()].some((other) => other !== connection && identifiedAs(other, agent, t));
       return replaced ? 'session replaced' : undefined;
     }
     default:

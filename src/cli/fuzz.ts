@@ -12,7 +12,7 @@ import { fuzzSummary } from '../reports/json-summary.js';
 import { writeJunitReport } from '../reports/junit.js';
 import { addTargetOptions, defaultRunTimeoutMs, targetsFromOptions, type ResolvedTargets, type TargetCliOptions } from './target-options.js';
 import { exitWithUsageError, integerOption, runCli } from './cli-support.js';
-import { addRunOptions, type RunCliOptions } from './run-options.js';
+import { addRunOptions, maxActionsFor, type RunCliOptions } from './run-options.js';
 
 interface FuzzCliOptions extends TargetCliOptions, RunCliOptions {
   runs: number;
@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     seed,
     ...(path === undefined ? {} : { path }),
     agents: options.agents,
-    maxActions: options.maxActions,
+    maxActions: maxActionsFor(options, targets.kind === 'sim'),
     timeoutPerRunMs: options.timeoutPerRun ?? defaultRunTimeoutMs(targets.timers),
     ...(options.timeBudget === undefined ? {} : { timeBudgetMs: options.timeBudget * 1000 }),
     targets,

@@ -11,8 +11,14 @@ export interface Clock {
   now(): number;
   /** Milliseconds on a clock that never steps back: history `t` and deadlines are measured on it. */
   monotonicNow(): number;
-  /** `what` names the timer where timers are traced (the simulation); the system clock ignores it. */
-  setTimeout(fn: () => void, ms: number, what?: string): TimerHandle;
+  /**
+   * `what` names the timer where timers are traced (the simulation). A
+   * `routine` timer is periodic housekeeping that runs however the run goes
+   * (a sweep, a keepalive): the simulation does not count an order among
+   * such timers alone as a choice, so a schedule's departures stay where they
+   * were when a shrink shortens an idle stretch. The system clock ignores both.
+   */
+  setTimeout(fn: () => void, ms: number, what?: string, routine?: boolean): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 

@@ -20,14 +20,18 @@ export type TimerHandle = unknown;
 export interface HubClock {
   /** Wall-clock milliseconds since the epoch (what `created_at`, `assigned_at` carry). */
   now(): number;
-  /** `what` names the timer where timers are traced (the simulation); a real clock ignores it. */
-  setTimeout(fn: () => void, ms: number, what?: string): TimerHandle;
+  /**
+   * `what` names the timer where timers are traced (the simulation); a real
+   * clock ignores it, and `routine` (see `Clock.setTimeout`).
+   */
+  setTimeout(fn: () => void, ms: number, what?: string, routine?: boolean): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   /**
-   * Runs `fn` as the next event: after the current one, before anything else
-   * that is waiting. A real clock uses a microtask (the network shell takes
-   * one frame per turn); the virtual clock puts it first in the natural
-   * order, so only a generated schedule can put something in between.
+   * Runs `fn` as a separate event soon after the current one, as a process
+   * messaging itself would. A real clock uses `setImmediate`, so frames and
+   * closes already read from the sockets go first, as messages already in a
+   * mailbox would; the virtual clock puts it first in the natural order, so
+   * only a generated schedule can put something in between.
    */
   runNext(fn: () => void, what: string): void;
 }

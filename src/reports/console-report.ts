@@ -76,7 +76,7 @@ export function formatFailure(input: FailureReportInput): string {
   const shrunk = input.shrinks === undefined ? '' : `, shrunk ${input.shrinks} time(s)`;
   lines.push('', pc.bold(`Counterexample (${input.actions.length} actions${shrunk}):`));
   lines.push(...formatActions(input.actions, input.outcomes, input.agentIds));
-  if (input.trace !== undefined && input.trace.length > 0) lines.push('', ...formatTrace(input.trace));
+  if (input.trace !== undefined && input.trace.length > 0) lines.push('', ...formatTrace(input.trace, input.actions.length));
   if (input.savedTo) lines.push('', `Saved to ${input.savedTo}`);
   lines.push('', pc.bold('Replay:'));
   for (const command of input.replayCommands) lines.push(`  ${command}`);

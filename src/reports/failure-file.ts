@@ -7,7 +7,7 @@ import { redactTokens } from '../http/redact.js';
 import type { ActionOutcome } from '../runner/execute-action.js';
 import type { Schedule } from '../sim/schedule.js';
 
-export const FAILURE_FORMAT = 'agentcom-fuzz/failure@1';
+export const FAILURE_FORMAT = 'agentcom-fuzz/failure@2';
 export const FAILURES_DIR = join('.fuzz', 'failures');
 
 /** Everything needed to replay a failure without fast-check, and to read it later. */

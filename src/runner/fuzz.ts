@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { HistoryEvent } from '../../models/history.js';
 import { checkHistory, type Violation } from '../../models/check.js';
-import { actionsArbitrary } from '../../properties/action-arbitraries.js';
+import { actionArbitrary, actionsArbitrary } from '../../properties/action-arbitraries.js';
 import type { PropertyFamily } from '../../properties/family.js';
-import { scheduleArbitrary } from '../../properties/schedule-arbitrary.js';
+import { scheduledActionsArbitrary, type ScheduledActions } from '../../properties/schedule-arbitrary.js';
 import type { Action } from '../actions/action.js';
 import { NATURAL_ORDER, type Schedule } from '../sim/schedule.js';
 import type { SimStep } from '../sim/scheduler.js';
@@ -107,22 +107,22 @@ class RunnerError extends Error {}
 
 /** Generate, run, judge and shrink: the whole of `npm run fuzz` but the printing. */
 export async function fuzz(config: FuzzConfig): Promise<FuzzOutcome> {
-  const arbitrary = actionsArbitrary(
-    {
-      agents: config.agents,
-      capabilityPool: CAPABILITY_POOL,
-      maxActions: config.maxActions,
-      canRestart: config.targets.canRestart,
-      simulated: config.targets.kind === 'sim',
-    },
-    config.family.weights,
-  );
+  const generators = {
+    agents: config.agents,
+    capabilityPool: CAPABILITY_POOL,
+    maxActions: config.maxActions,
+    canRestart: config.targets.canRestart,
+    simulated: config.targets.kind === 'sim',
+  };
   // Only a simulation has interleavings to generate; elsewhere the OS orders events.
-  const schedules = config.targets.kind === 'sim' ? scheduleArbitrary() : fc.constant(NATURAL_ORDER);
+  const runs: fc.Arbitrary<ScheduledActions> =
+    config.targets.kind === 'sim'
+      ? scheduledActionsArbitrary(actionArbitrary(generators, config.family.weights), config.maxActions)
+      : actionsArbitrary(generators, config.family.weights).map((actions) => ({ actions, schedule: NATURAL_ORDER }));
   let runIndex = 0;
   let actionsPlayed = 0;
   let lastFailure: Omit<Failure, 'path' | 'shrinks'> | undefined;
-  const property = fc.asyncProperty(arbitrary, schedules, async (actions, schedule) => {
+  const property = fc.asyncProperty(runs, async ({ actions, schedule }) => {
     // fast-check cannot be stopped from outside; once interrupted, every run passes without playing.
     if (config.signal?.aborted) return true;
     const { result, violations } = await playOnce(config, config.seed, actions, schedule);

@@ -5,6 +5,8 @@ import type { RunContext } from './run-context.js';
 const HTTP_RECHECK_MS = 100;
 /** Room for the janitor to connect and for the last completions to travel. */
 const QUIESCE_SLACK_MS = 500;
+/** Long enough for what the last action set in motion (a push, its accept, a completion) to cross the link. */
+const IN_FLIGHT_MS = 20;
 /** Past an acceptance timeout, how long the hub gets to act on it before we look (the model allows 500 ms). */
 const ACCEPTANCE_SETTLE_MS = 600;
 
@@ -73,6 +75,8 @@ async function letAcceptanceTimersFire(ctx: RunContext): Promise<void> {
  * passes. Judging whether that happened is the model's business.
  */
 export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
+  // Agents play out what is in flight with the behaviour they have, before the quiesce looks for stalled ones and changes it.
+  await sleep(ctx.env.clock, IN_FLIGHT_MS);
   await letAcceptanceTimersFire(ctx);
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');
   const janitor = await ctx.newAgent(janitorId, [...capabilityPool], 'complete');

@@ -95,9 +95,11 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'actions' } });
     for (const [index, action] of actions.entries()) {
       if (ctx.closed) return;
+      target.beginAction?.(index);
       recorder.record({ actor: 'runner', kind: 'action', payload: { index, text: describeAction(action, setup.agentNames) } });
       outcomes.push(await executeAction(ctx, action));
     }
+    target.beginAction?.(actions.length);
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'quiesce' } });
     await quiesce(ctx, janitorId, setup.capabilityPool);
     if (ctx.closed) return;

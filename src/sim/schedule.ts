@@ -6,9 +6,17 @@
  */
 export interface Departure {
   /**
-   * Where to depart: the n-th (0-based) scheduler step that had more than one
-   * event ready. Steps without a choice are not counted, so no departure is
-   * spent where it could change nothing.
+   * The action (0-based) during which the choice comes up; the number of
+   * actions stands for the quiesce and snapshot after the last one. Choices
+   * are counted per action, so dropping an earlier action while shrinking
+   * leaves a departure on the same event of its own action.
+   */
+  action: number;
+  /**
+   * Which choice since that action began (0-based): a scheduler step that had
+   * more than one event ready, not all of them routine housekeeping. Steps
+   * without a choice are not counted, so no departure is spent where it could
+   * change nothing, and an idle stretch's length does not move the departures after it.
    */
   choice: number;
   /** Which of the events ready at that step to take instead of the first (1 = the second). */
@@ -19,15 +27,11 @@ export type Schedule = readonly Departure[];
 
 export const NATURAL_ORDER: Schedule = [];
 
-/** The pick for each choice that departs; later entries for the same choice win. */
-export function departuresByChoice(schedule: Schedule): Map<number, number> {
-  return new Map(schedule.map((departure) => [departure.choice, departure.pick]));
+export function choiceKey(action: number, choice: number): string {
+  return `${action}:${choice}`;
 }
 
-export function describeSchedule(schedule: Schedule): string {
-  if (schedule.length === 0) return 'natural order';
-  return [...departuresByChoice(schedule)]
-    .sort(([a], [b]) => a - b)
-    .map(([choice, pick]) => `choice ${choice}: pick ${pick}`)
-    .join(', ');
+/** The pick for each choice that departs; later entries for the same choice win. */
+export function departuresByChoice(schedule: Schedule): Map<string, number> {
+  return new Map(schedule.map((departure) => [choiceKey(departure.action, departure.choice), departure.pick]));
 }

@@ -1,4 +1,4 @@
-import { departuresByChoice, type Schedule } from './schedule.js';
+import { choiceKey, departuresByChoice, type Schedule } from './schedule.js';
 
 /** One thing that happened in a simulated run, in the order it happened. */
 export interface SimStep {
@@ -10,6 +10,9 @@ export interface SimStep {
   ready: number;
   /** Which of them went: 0 is the natural order. */
   pick: number;
+  /** The action this step came during, and which of its choices the step was (null: no choice). */
+  action: number;
+  choice: number | null;
 }
 
 /** A label is made only if the trace is printed: most runs pass and never need one. */
@@ -21,6 +24,8 @@ interface Pending {
   seq: number;
   /** Asked to run next (`runNext`): first in the natural order, whatever else is due. */
   next: boolean;
+  /** Periodic housekeeping (see `Clock.setTimeout`): an order among such events alone is not a choice. */
+  routine: boolean;
   fire(): void;
 }
 
@@ -58,7 +63,7 @@ export class Channel {
     const last = this.queue.at(-1);
     const readyAt = Math.max(this.scheduler.now + latencyMs, last?.readyAt ?? 0);
     const label = (): string => `${this.name}: ${typeof what === 'string' ? what : what()}`;
-    this.queue.push({ what: label, readyAt, seq: this.scheduler.nextSeq(), next: false, fire: deliver });
+    this.queue.push({ what: label, readyAt, seq: this.scheduler.nextSeq(), next: false, routine: false, fire: deliver });
     if (this.queue.length === 1) this.scheduler.activate(this);
   }
 
@@ -91,11 +96,13 @@ export class SimScheduler {
   private time = 0;
   private seq = 0;
   private steps = 0;
-  /** Steps so far that had more than one event ready: what departures count. */
+  /** The action being played (see `Departure`). */
+  private action = 0;
+  /** Choices so far during that action: what departures count. */
   private choices = 0;
   private readonly timers = new Map<number, Pending>();
   private readonly channels = new Set<Channel>();
-  private readonly departures: Map<number, number>;
+  private readonly departures: Map<string, number>;
   private readonly log: Array<Omit<SimStep, 'what'> & { what: Label }> = [];
   private running = false;
   private wake: (() => void) | undefined;
@@ -112,6 +119,12 @@ export class SimScheduler {
     return this.log.map((entry) => ({ ...entry, what: typeof entry.what === 'string' ? entry.what : entry.what() }));
   }
 
+  /** The runner starts action `index` (the number of actions: the quiesce after them); choices count afresh. */
+  beginAction(index: number): void {
+    this.action = index;
+    this.choices = 0;
+  }
+
   nextSeq(): number {
     this.wake?.();
     return this.seq++;
@@ -125,9 +138,9 @@ export class SimScheduler {
     this.channels.add(channel);
   }
 
-  setTimer(what: Label, ms: number, fn: () => void): number {
+  setTimer(what: Label, ms: number, fn: () => void, routine = false): number {
     const seq = this.nextSeq();
-    this.timers.set(seq, { what, readyAt: this.time + Math.max(0, ms), seq, next: false, fire: fn });
+    this.timers.set(seq, { what, readyAt: this.time + Math.max(0, ms), seq, next: false, routine, fire: fn });
     return seq;
   }
 
@@ -137,7 +150,7 @@ export class SimScheduler {
    */
   runNext(what: Label, fn: () => void): void {
     const seq = this.nextSeq();
-    this.timers.set(seq, { what, readyAt: this.time, seq, next: true, fire: fn });
+    this.timers.set(seq, { what, readyAt: this.time, seq, next: true, routine: false, fire: fn });
   }
 
   clearTimer(id: number): void {
@@ -159,13 +172,15 @@ export class SimScheduler {
     const horizon = Math.max(this.time, first.event.readyAt) + REORDER_WINDOW_MS;
     const overdue = this.time - first.event.readyAt >= MAX_LAG_MS;
     const ready = overdue ? [first] : pending.filter((p) => p.event.readyAt <= horizon);
-    const pick = ready.length > 1 ? Math.min(this.departures.get(this.choices++) ?? 0, ready.length - 1) : 0;
+    const choice = ready.length > 1 && ready.some((p) => !p.event.routine) ? this.choices++ : null;
+    const departure = choice === null ? undefined : this.departures.get(choiceKey(this.action, choice));
+    const pick = Math.min(departure ?? 0, ready.length - 1);
     if (pick > 0) ready.sort((a, b) => (earlier(a.event, b.event) ? -1 : 1));
     const chosen = pick > 0 ? ready[pick]! : first;
     if (chosen.channel === undefined) this.timers.delete(chosen.event.seq);
     else chosen.channel.shift();
     this.time = Math.max(this.time, chosen.event.readyAt);
-    this.log.push({ step: this.steps, t: this.time, what: chosen.event.what, ready: ready.length, pick });
+    this.log.push({ step: this.steps, t: this.time, what: chosen.event.what, ready: ready.length, pick, action: this.action, choice });
     this.steps++;
     chosen.event.fire();
     return true;

@@ -191,7 +191,7 @@ export class SimNetwork implements SimWire, NetworkFaults {
       if (link.toHub.idle && link.extraLatencyMs === 0) this.hub.linkActivity(link.connId);
       else link.toHub.push('ping', this.latency(link), () => this.hub.linkActivity(link.connId));
       this.keepAlive(link);
-    });
+    }, true);
   }
 
   private exchange(request: CarriedRequest): Promise<CarriedAnswer> {

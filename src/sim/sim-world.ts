@@ -61,6 +61,7 @@ export async function openSimWorld(options: SimWorldOptions, run: RunInput): Pro
     environment,
     network,
     trace: () => scheduler.trace,
+    beginAction: (index) => scheduler.beginAction(index),
     restart: async (crash) => {
       await hub.stop(crash);
       await hub.start();

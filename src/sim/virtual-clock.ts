@@ -10,7 +10,7 @@ export function virtualClock(scheduler: SimScheduler, owner: string): Clock & Hu
   return {
     now: () => SIM_EPOCH_MS + scheduler.now,
     monotonicNow: () => scheduler.now,
-    setTimeout: (fn, ms, what) => scheduler.setTimer(`${owner}: ${what ?? `timer ${ms} ms`}`, ms, fn),
+    setTimeout: (fn, ms, what, routine) => scheduler.setTimer(`${owner}: ${what ?? `timer ${ms} ms`}`, ms, fn, routine),
     clearTimeout: (handle) => scheduler.clearTimer(handle as number),
     runNext: (fn, what) => scheduler.runNext(`${owner}: ${what}`, fn),
   };

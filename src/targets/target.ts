@@ -33,6 +33,8 @@ export interface Target {
   readonly network?: NetworkFaults;
   /** What the simulation's scheduler did, step by step, for the report. */
   trace?(): readonly SimStep[];
+  /** The runner starts action `index` (the number of actions: the quiesce); a simulation counts its choices per action. */
+  beginAction?(index: number): void;
   restart(crash: boolean): Promise<void>;
   dispose(): Promise<void>;
 }

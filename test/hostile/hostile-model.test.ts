@@ -3,6 +3,8 @@ import { checkHistory } from '../../models/check.js';
 import type { HistoryEvent } from '../../models/history.js';
 import { submitVerdict } from '../../models/invariants/hostile-verdicts.js';
 import { describeHostileFrame, describeHostileRequest } from '../../src/actions/hostile.js';
+import { violationsOf } from '../models/support/check.js';
+import { HistoryBuilder } from '../models/support/history-builder.js';
 
 const RUN_START: HistoryEvent = {
   seq: 0,
@@ -59,5 +61,26 @@ describe('hostile-input model', () => {
     expect(describeHostileFrame({ frame: 'message', type: { json: 'task_complete' }, overrides: [{ name: 'result', value: { json: [] } }] })).toContain(
       '"result":[]',
     );
+  });
+});
+
+describe('H3 hostile closes', () => {
+  const H3 = (h: HistoryBuilder) => violationsOf(h.build(), 'H3');
+
+  it('takes an identify whose socket died before the reply as the reason for closing the old session with 4001', () => {
+    const h = new HistoryBuilder();
+    const old = h.at(0).connect('a1');
+    const second = h.at(10).open('a1');
+    h.send(second, { type: 'identify', agent_id: 'a1', token: 'f'.repeat(64), capabilities: [] });
+    h.at(11).close(second, 'client_kill');
+    h.at(12).close(old, 'server', 4001, 'session_replaced');
+    expect(H3(h)).toEqual([]);
+  });
+
+  it('flags a 4001 close that no identify on another socket explains', () => {
+    const h = new HistoryBuilder();
+    const old = h.at(0).connect('a1');
+    h.at(12).close(old, 'server', 4001, 'session_replaced');
+    expect(H3(h).map((v) => v.invariant)).toEqual(['H3']);
   });
 });

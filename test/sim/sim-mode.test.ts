@@ -34,7 +34,7 @@ const BUSY_RUN: Action[] = [
 describe('simulation mode', () => {
   it('plays the same seed, actions and schedule into the same history, every time', async () => {
     const config = simConfig();
-    const schedule = [{ choice: 3, pick: 2 }, { choice: 8, pick: 1 }];
+    const schedule = [{ action: 1, choice: 0, pick: 2 }, { action: 3, choice: 1, pick: 1 }];
     const first = await playOnce(config, 11, BUSY_RUN, schedule);
     const second = await playOnce(config, 11, BUSY_RUN, schedule);
     expect(first.result.history.length).toBeGreaterThan(30);
@@ -45,7 +45,7 @@ describe('simulation mode', () => {
   it('lets the schedule reorder concurrent events', async () => {
     const config = simConfig();
     const natural = await playOnce(config, 11, BUSY_RUN, []);
-    const departures = natural.result.trace.filter((step) => step.ready > 1).map((_, choice) => ({ choice, pick: 1 }));
+    const departures = natural.result.trace.flatMap(({ action, choice }) => (choice === null ? [] : [{ action, choice, pick: 1 }]));
     expect(departures.length).toBeGreaterThan(0);
     const reordered = await playOnce(config, 11, BUSY_RUN, departures);
     expect(reordered.result.trace.some((step) => step.pick > 0)).toBe(true);

@@ -4,5 +4,5 @@ export const realClock: HubClock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  runNext: (fn) => queueMicrotask(fn),
+  runNext: (fn) => setImmediate(fn),
 };

@@ -136,6 +136,7 @@ export class CoreDriver {
       },
       Math.max(0, timer.dueAt - clock.now()),
       timerName(timer),
+      timer.kind === 'overdue_sweep' || timer.kind === 'stuck_sweep',
     );
     this.timers.set(timer.id, handle);
   }
