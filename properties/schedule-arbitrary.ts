@@ -27,6 +27,54 @@ const picksArbitrary = fc.array(fc.oneof({ withCrossShrink: true }, fc.constant(
   maxLength: MAX_CHOICES_PER_ACTION,
 });
 
+/** Each action with its picks, then the picks of the quiesce after them. */
+export type Segments<A = Action> = [Array<[A, number[]]>, number[]];
+
+/**
+ * Each action that departs somewhere dropped, its picks given to the segment
+ * after it (the next action's or the quiesce's) in place of that segment's
+ * own; latest first, as the action drops are.
+ */
+export function carriedDrops<A>([steps, afterwards]: Segments<A>): Array<Segments<A>> {
+  if (steps.length <= 1) return [];
+  const departing = steps.flatMap(([, picks], index) => (picks.some((pick) => pick > 0) ? [index] : [])).reverse();
+  return departing.map((drop) => {
+    const picks = steps[drop]![1];
+    const kept = steps.filter((_, index) => index !== drop);
+    const next = kept[drop];
+    if (next === undefined) return [kept, picks];
+    kept[drop] = [next[0], picks];
+    return [kept, afterwards];
+  });
+}
+
+/**
+ * Besides what the inner arbitrary offers, a shrink that drops an action and
+ * hands its picks to the segment after it. What the dropped action's
+ * predecessor set in motion then happens in that next segment, so a
+ * reordering the failure needs can survive the drop of an action that only
+ * gave it time to happen.
+ */
+class CarryingDrops extends fc.Arbitrary<Segments> {
+  constructor(private readonly inner: fc.Arbitrary<Segments>) {
+    super();
+  }
+
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<Segments> {
+    return this.inner.generate(mrng, biasFactor);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is Segments {
+    return this.inner.canShrinkWithoutContext(value);
+  }
+
+  shrink(value: Segments, context: unknown): fc.Stream<fc.Value<Segments>> {
+    const own = context !== undefined || this.inner.canShrinkWithoutContext(value);
+    const innerShrinks = own ? this.inner.shrink(value, context) : fc.Stream.nil<fc.Value<Segments>>();
+    return innerShrinks.join(fc.Stream.of(...carriedDrops(value)).map((carried) => new fc.Value(carried, undefined)));
+  }
+}
+
 function departures(action: number, picks: readonly number[]): Departure[] {
   return picks.flatMap((pick, choice) => (pick > 0 ? [{ action, choice, pick }] : []));
 }
@@ -38,7 +86,7 @@ function departures(action: number, picks: readonly number[]): Departure[] {
  */
 export function scheduledActionsArbitrary(action: fc.Arbitrary<Action>, maxActions: number): fc.Arbitrary<ScheduledActions> {
   const segments = fc.tuple(droppableArray(fc.tuple(action, picksArbitrary), { minLength: 1, maxLength: maxActions }), picksArbitrary);
-  return segments.map(([steps, afterwards]) => ({
+  return new CarryingDrops(segments).map(([steps, afterwards]) => ({
     actions: steps.map(([played]) => played),
     schedule: [...steps.flatMap(([, picks], index) => departures(index, picks)), ...departures(steps.length, afterwards)],
   }));

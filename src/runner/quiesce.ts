@@ -1,12 +1,17 @@
 import type { HistoryEvent, TimerSettings } from '../../models/history.js';
 import { sleep } from '../env/clock.js';
+import { REORDER_WINDOW_MS } from '../sim/scheduler.js';
 import type { RunContext } from './run-context.js';
 
 const HTTP_RECHECK_MS = 100;
 /** Room for the janitor to connect and for the last completions to travel. */
 const QUIESCE_SLACK_MS = 500;
-/** Long enough for what the last action set in motion (a push, its accept, a completion) to cross the link. */
-const IN_FLIGHT_MS = 20;
+/**
+ * Long enough for what the last action set in motion (a push, its accept, a
+ * completion) to cross the link; in simulation longer than the reorder
+ * window, so the end of this wait is never a choice among what it waits for.
+ */
+const IN_FLIGHT_MS = REORDER_WINDOW_MS + 5;
 /** Past an acceptance timeout, how long the hub gets to act on it before we look (the model allows 500 ms). */
 const ACCEPTANCE_SETTLE_MS = 600;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scheduledActionsArbitrary } from '../../properties/schedule-arbitrary.js';
+import { carriedDrops, scheduledActionsArbitrary, type Segments } from '../../properties/schedule-arbitrary.js';
 import type { Action } from '../../src/actions/action.js';
 
 const WAIT: fc.Arbitrary<Action> = fc.constantFrom(5, 40).map((ms): Action => ({ kind: 'wait', ms }));
@@ -29,5 +29,38 @@ describe('scheduled actions', () => {
     const [shrunk] = details.counterexample!;
     expect(shrunk.actions).toHaveLength(2);
     expect(shrunk.schedule).toEqual([{ action: 1, choice: 2, pick: 1 }]);
+  });
+});
+
+describe('carried drops', () => {
+  it("drops each departing action and gives its picks to the segment after it, the quiesce's included", () => {
+    const segments: Segments<string> = [
+      [
+        ['a', [0, 1]],
+        ['b', []],
+        ['c', [2]],
+      ],
+      [1],
+    ];
+    expect(carriedDrops(segments)).toEqual([
+      [
+        [
+          ['a', [0, 1]],
+          ['b', []],
+        ],
+        [2],
+      ],
+      [
+        [
+          ['b', [0, 1]],
+          ['c', [2]],
+        ],
+        [1],
+      ],
+    ]);
+  });
+
+  it('offers nothing for a single action', () => {
+    expect(carriedDrops([[['a', [1]]], []])).toEqual([]);
   });
 });
