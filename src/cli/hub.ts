@@ -58,9 +58,13 @@ async function main(argv: string[]): Promise<void> {
     await hub.stop();
     exitWithUsageError(`cannot write the admin token file: ${(error as Error).message}`);
   }
-  process.stdout.write(`AgentCom reference hub listening on ${hub.url} (WebSocket ${hub.wsUrl})\n`);
-  process.stdout.write(`admin token (agent_id "admin") written to ${tokenFile}\n`);
-  if (options.fault.length > 0) process.stdout.write(`faults enabled: ${options.fault.join(', ')}\n`);
+  // One write: a script reading the pipe sees the URL and the token file together, never one without the other.
+  const banner = [
+    `AgentCom reference hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`,
+    `admin token (agent_id "admin") written to ${tokenFile}`,
+    ...(options.fault.length > 0 ? [`faults enabled: ${options.fault.join(', ')}`] : []),
+  ];
+  process.stdout.write(`${banner.join('\n')}\n`);
 
   let stopping = false;
   const shutdown = (): void => {
