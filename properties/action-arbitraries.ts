@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import { behaviourArb } from './behaviour-arbitrary.js';
 import { droppableArray } from './droppable-array.js';
 import { freshSocketFrameArb, hostileRequestArb, ownSocketFrameArb } from './hostile-values.js';
-import { SIMULATION_ONLY, type Action, type ActionKind, type Behaviour, type PriorityInput, type StaleGeneration } from '../src/actions/action.js';
+import { SIMULATION_ONLY, type Action, type ActionKind, type PriorityInput, type StaleGeneration } from '../src/actions/action.js';
 
 /** What the generators may draw from; fixed for the whole run. */
 export interface GeneratorConfig {
@@ -17,21 +18,10 @@ export interface GeneratorConfig {
 /** Relative frequency of each action kind; a kind left out is never generated. */
 export type ActionWeights = Partial<Record<ActionKind, number>>;
 
-const DELAYS_MS = [10, 60, 200, 500] as const;
 const WAITS_MS = [5, 40, 150, 350] as const;
 /** Link delays stay well inside the model's reaction slack: slow, not broken. */
 const LINK_DELAYS_MS = [20, 60, 150] as const;
 const STALE: readonly StaleGeneration[] = ['minus-one', 'plus-one', 'zero', 'missing', 'as-string'];
-
-export function behaviourArb(): fc.Arbitrary<Behaviour> {
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.constant<Behaviour>('complete') },
-    { weight: 1, arbitrary: fc.constant<Behaviour>('complete-and-crash') },
-    { weight: 2, arbitrary: fc.constant<Behaviour>('fail') },
-    { weight: 2, arbitrary: fc.constant<Behaviour>('ignore') },
-    { weight: 2, arbitrary: fc.constantFrom(...DELAYS_MS).map((delay): Behaviour => ({ delay })) },
-  );
-}
 
 function priorityArb(): fc.Arbitrary<PriorityInput> {
   return fc.oneof(
