@@ -55,10 +55,24 @@ async function allTerminalByHttp(ctx: RunContext): Promise<boolean> {
 }
 
 /**
- * Before anyone steps in, an agent sitting on a task it never accepted is left
- * alone until the hub's acceptance timer must have fired, and the hub is asked
- * what it did. Otherwise the quiesce itself would rescue a hub that never
- * reclaims unaccepted work (the stalled agent would just finish the task).
+ * Our tasks the hub still has assigned to an agent id none of our live agents
+ * speaks for: after the in-flight wait, a correct hub has reclaimed those.
+ */
+async function assignedToTheGone(ctx: RunContext): Promise<boolean> {
+  const listed = await ctx.client.listTasks().catch(() => undefined);
+  if (listed === undefined) return false;
+  const ours = new Set(ctx.submitted);
+  const live = new Set(ctx.liveAgents().map((agent) => agent.agentId));
+  return listed.tasks.some((task) => ours.has(task.id) && task.status === 'assigned' && task.assigned_to != null && !live.has(task.assigned_to));
+}
+
+/**
+ * Before anyone steps in, work no agent will accept is left alone until the
+ * hub's acceptance timer must have fired, and the hub is asked what it did:
+ * a task an agent sits on without accepting it, or one the hub still has on
+ * an agent whose connection is gone. Otherwise the quiesce itself would
+ * rescue a hub that never reclaims such work (the stalled agent would just
+ * finish the task, or the janitor would take it once a sweep freed it).
  */
 async function letAcceptanceTimersFire(ctx: RunContext): Promise<void> {
   const pushedAt = ctx.liveAgents().flatMap((agent) => {
@@ -67,6 +81,8 @@ async function letAcceptanceTimersFire(ctx: RunContext): Promise<void> {
     const push = agent.receivedTasks.filter((task) => task.taskId === held.taskId).at(-1);
     return push === undefined ? [] : [push.receivedAt];
   });
+  // When it was pushed is the hub's to know; from now is the latest it can have been.
+  if (await assignedToTheGone(ctx)) pushedAt.push(ctx.env.clock.now());
   if (pushedAt.length === 0) return;
   const wait = Math.max(...pushedAt) + ctx.target.timers.acceptanceMs + ACCEPTANCE_SETTLE_MS - ctx.env.clock.now();
   if (wait > 0) await sleep(ctx.env.clock, wait);

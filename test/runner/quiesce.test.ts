@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { lifecycle } from '../../properties/lifecycle.js';
+import type { Action } from '../../src/actions/action.js';
+import { playOnce, type FuzzConfig } from '../../src/runner/fuzz.js';
+import { localTargets } from '../../src/targets/choose.js';
+
+const simConfig = (faults: string[]): FuzzConfig => ({
+  family: lifecycle,
+  runs: 1,
+  seed: 1,
+  agents: 3,
+  maxActions: 30,
+  timeoutPerRunMs: 60_000,
+  targets: localTargets({ sim: true, faults }),
+});
+
+// The agent sits on its task without accepting it, then its connection dies.
+const ORPHANED: Action[] = [
+  { kind: 'connect', agent: 0, capabilities: [], behaviour: 'ignore' },
+  { kind: 'submit', priority: 'normal', capabilities: [], maxRetries: 1, completeBy: 'none' },
+  { kind: 'wait', ms: 5 },
+  { kind: 'kill', agent: 0 },
+];
+
+describe('quiesce', () => {
+  it('waits out the acceptance timer of a task left on a dead connection, so a hub that keeps it there is seen doing so', async () => {
+    const { violations } = await playOnce(simConfig(['no-reclaim-on-disconnect']), 1, ORPHANED);
+    expect(violations.map((v) => v.invariant)).toContain('I7');
+  });
+
+  it('passes the correct hub, which reclaims the task at once', async () => {
+    const { violations } = await playOnce(simConfig([]), 1, ORPHANED);
+    expect(violations).toEqual([]);
+  });
+});
