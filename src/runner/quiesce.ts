@@ -1,4 +1,5 @@
 import type { HistoryEvent, TimerSettings } from '../../models/history.js';
+import type { Behaviour } from '../agents/sim-agent.js';
 import { sleep } from '../env/clock.js';
 import { REORDER_WINDOW_MS } from '../sim/scheduler.js';
 import type { RunContext } from './run-context.js';
@@ -89,6 +90,10 @@ async function letAcceptanceTimersFire(ctx: RunContext): Promise<void> {
   await ctx.client.listTasks().catch(() => undefined);
 }
 
+function playsOut(behaviour: Behaviour): boolean {
+  return behaviour === 'ignore' || behaviour === 'complete-and-crash';
+}
+
 /**
  * Let the system settle: every live agent completes what it holds, a janitor
  * agent able to take any task joins, and we wait (on events, then on the
@@ -96,7 +101,9 @@ async function letAcceptanceTimersFire(ctx: RunContext): Promise<void> {
  * passes. Judging whether that happened is the model's business.
  */
 export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
-  // Agents play out what is in flight with the behaviour they have, before the quiesce looks for stalled ones and changes it.
+  // Failing or slow agents would only keep work from ending, so they finish it from now on; one that sits on its
+  // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
+  for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');
   await sleep(ctx.env.clock, IN_FLIGHT_MS);
   await letAcceptanceTimersFire(ctx);
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');

@@ -22,7 +22,20 @@ const ORPHANED: Action[] = [
   { kind: 'kill', agent: 0 },
 ];
 
+// A failing agent dead-letters the task; it is retried, and the agent is pushed it again as the actions end.
+const RETRIED_LAST: Action[] = [
+  { kind: 'connect', agent: 0, capabilities: [], behaviour: 'fail' },
+  { kind: 'submit', priority: 'normal', capabilities: [], maxRetries: 0, completeBy: 'none' },
+  { kind: 'retry-dead-letter' },
+];
+
 describe('quiesce', () => {
+  it('has a failing agent complete even the work already on its way, so a retried task ends completed', async () => {
+    const { violations, result } = await playOnce(simConfig(['stats-miscount']), 1, RETRIED_LAST);
+    expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['done', 'done', 'done']);
+    expect(violations.map((v) => v.invariant)).toContain('I8');
+  });
+
   it('waits out the acceptance timer of a task left on a dead connection, so a hub that keeps it there is seen doing so', async () => {
     const { violations } = await playOnce(simConfig(['no-reclaim-on-disconnect']), 1, ORPHANED);
     expect(violations.map((v) => v.invariant)).toContain('I7');
