@@ -9,10 +9,11 @@ const HTTP_RECHECK_MS = 100;
 const QUIESCE_SLACK_MS = 500;
 /**
  * Long enough for what the last action set in motion (a push, its accept, a
- * completion) to cross the link; in simulation longer than the reorder
- * window, so the end of this wait is never a choice among what it waits for.
+ * completion) to cross the link: a few ms on loopback, where every run pays
+ * it; in simulation, where waiting is free, longer than the reorder window,
+ * so the end of this wait is never a choice among what it waits for.
  */
-const IN_FLIGHT_MS = REORDER_WINDOW_MS + 5;
+const IN_FLIGHT_MS = { sim: REORDER_WINDOW_MS + 5, network: 5 } as const;
 /** Past an acceptance timeout, how long the hub gets to act on it before we look (the model allows 500 ms). */
 const ACCEPTANCE_SETTLE_MS = 600;
 
@@ -104,7 +105,7 @@ export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool
   // Failing or slow agents would only keep work from ending, so they finish it from now on; one that sits on its
   // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
   for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');
-  await sleep(ctx.env.clock, IN_FLIGHT_MS);
+  await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.target.kind === 'sim' ? 'sim' : 'network']);
   await letAcceptanceTimersFire(ctx);
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');
   const janitor = await ctx.newAgent(janitorId, [...capabilityPool], 'complete');
