@@ -2,6 +2,7 @@ import type { HistoryEvent, TimerSettings } from '../../models/history.js';
 import type { Behaviour } from '../agents/sim-agent.js';
 import { sleep } from '../env/clock.js';
 import { REORDER_WINDOW_MS } from '../sim/scheduler.js';
+import { REACTION_SLACK_MS } from '../../models/bounds.js';
 import type { RunContext } from './run-context.js';
 
 const HTTP_RECHECK_MS = 100;
@@ -14,6 +15,7 @@ const QUIESCE_SLACK_MS = 500;
  * so the end of this wait is never a choice among what it waits for.
  */
 const IN_FLIGHT_MS = { sim: REORDER_WINDOW_MS + 5, network: 5 } as const;
+const SIM_SLACK_MARGIN_MS = 100;
 /** Past an acceptance timeout, how long the hub gets to act on it before we look (the model allows 500 ms). */
 const ACCEPTANCE_SETTLE_MS = 600;
 
@@ -102,6 +104,15 @@ function playsOut(behaviour: Behaviour): boolean {
  * passes. Judging whether that happened is the model's business.
  */
 export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
+  const started = ctx.env.clock.monotonicNow();
+  await driveToTerminal(ctx, janitorId, capabilityPool);
+  // Where waiting is free, the run outlasts the model's reaction slack, so what the hub owes by then
+  // (closing a replaced session, say) is owed within the run and not cut off by its end.
+  const left = started + REACTION_SLACK_MS + SIM_SLACK_MARGIN_MS - ctx.env.clock.monotonicNow();
+  if (ctx.target.kind === 'sim' && !ctx.closed && left > 0) await sleep(ctx.env.clock, left);
+}
+
+async function driveToTerminal(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
   // Failing or slow agents would only keep work from ending, so they finish it from now on; one that sits on its
   // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
   for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');

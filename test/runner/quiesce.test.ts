@@ -30,6 +30,16 @@ const RETRIED_LAST: Action[] = [
 ];
 
 describe('quiesce', () => {
+  it('in simulation outlasts the reaction slack, so a replaced session the hub never closes is seen open past its bound', async () => {
+    const replaced: Action[] = [
+      { kind: 'connect', agent: 0, capabilities: [], behaviour: 'complete' },
+      { kind: 'reconnect', agent: 0, keepOld: true },
+    ];
+    const { violations } = await playOnce(simConfig(['stale-session-on-reconnect']), 1, replaced);
+    expect(violations.map((v) => v.invariant)).toContain('I10');
+    expect((await playOnce(simConfig([]), 1, replaced)).violations).toEqual([]);
+  });
+
   it('has a failing agent complete even the work already on its way, so a retried task ends completed', async () => {
     const { violations, result } = await playOnce(simConfig(['stats-miscount']), 1, RETRIED_LAST);
     expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['done', 'done', 'done']);
