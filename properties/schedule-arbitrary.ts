@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Action } from '../src/actions/action.js';
 import type { Departure, Schedule } from '../src/sim/schedule.js';
 import { droppableArray } from './droppable-array.js';
+import { withMoreShrinks } from './more-shrinks.js';
 
 /** A simulated run as generated: its actions and where its events leave the natural order. */
 export interface ScheduledActions {
@@ -48,33 +49,6 @@ export function carriedDrops<A>([steps, afterwards]: Segments<A>): Array<Segment
   });
 }
 
-/**
- * Besides what the inner arbitrary offers, a shrink that drops an action and
- * hands its picks to the segment after it. What the dropped action's
- * predecessor set in motion then happens in that next segment, so a
- * reordering the failure needs can survive the drop of an action that only
- * gave it time to happen.
- */
-class CarryingDrops extends fc.Arbitrary<Segments> {
-  constructor(private readonly inner: fc.Arbitrary<Segments>) {
-    super();
-  }
-
-  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<Segments> {
-    return this.inner.generate(mrng, biasFactor);
-  }
-
-  canShrinkWithoutContext(value: unknown): value is Segments {
-    return this.inner.canShrinkWithoutContext(value);
-  }
-
-  shrink(value: Segments, context: unknown): fc.Stream<fc.Value<Segments>> {
-    const own = context !== undefined || this.inner.canShrinkWithoutContext(value);
-    const innerShrinks = own ? this.inner.shrink(value, context) : fc.Stream.nil<fc.Value<Segments>>();
-    return innerShrinks.join(fc.Stream.of(...carriedDrops(value)).map((carried) => new fc.Value(carried, undefined)));
-  }
-}
-
 function departures(action: number, picks: readonly number[]): Departure[] {
   return picks.flatMap((pick, choice) => (pick > 0 ? [{ action, choice, pick }] : []));
 }
@@ -86,7 +60,10 @@ function departures(action: number, picks: readonly number[]): Departure[] {
  */
 export function scheduledActionsArbitrary(action: fc.Arbitrary<Action>, maxActions: number): fc.Arbitrary<ScheduledActions> {
   const segments = fc.tuple(droppableArray(fc.tuple(action, picksArbitrary), { minLength: 1, maxLength: maxActions }), picksArbitrary);
-  return new CarryingDrops(segments).map(([steps, afterwards]) => ({
+  // Besides what the inner arbitrary offers, an action dropped with its picks handed to the segment after it: what its
+  // predecessor set in motion then happens there, so a reordering the failure needs survives the drop of an action that
+  // only gave it time to happen.
+  return withMoreShrinks(segments, carriedDrops).map(([steps, afterwards]) => ({
     actions: steps.map(([played]) => played),
     schedule: [...steps.flatMap(([, picks], index) => departures(index, picks)), ...departures(steps.length, afterwards)],
   }));
