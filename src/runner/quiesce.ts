@@ -109,14 +109,14 @@ export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool
   // Where waiting is free, the run outlasts the model's reaction slack, so what the hub owes by then
   // (closing a replaced session, say) is owed within the run and not cut off by its end.
   const left = started + REACTION_SLACK_MS + SIM_SLACK_MARGIN_MS - ctx.env.clock.monotonicNow();
-  if (ctx.target.kind === 'sim' && !ctx.closed && left > 0) await sleep(ctx.env.clock, left);
+  if (ctx.mode === 'sim' && !ctx.closed && left > 0) await sleep(ctx.env.clock, left);
 }
 
 async function driveToTerminal(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
   // Failing or slow agents would only keep work from ending, so they finish it from now on; one that sits on its
   // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
   for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');
-  await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.target.kind === 'sim' ? 'sim' : 'network']);
+  await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.mode]);
   await letAcceptanceTimersFire(ctx);
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');
   const janitor = await ctx.newAgent(janitorId, [...capabilityPool], 'complete');

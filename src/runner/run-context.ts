@@ -105,8 +105,13 @@ export class RunContext {
     });
   }
 
+  /** Where waiting is free (`sim`) or costs every run its wall time (`network`): settings that differ by it are keyed by it. */
+  get mode(): 'sim' | 'network' {
+    return this.target.kind === 'sim' ? 'sim' : 'network';
+  }
+
   get subjectWaitMs(): number {
-    return this.target.kind === 'sim' ? SUBJECT_WAIT_MS.sim : SUBJECT_WAIT_MS.network;
+    return SUBJECT_WAIT_MS[this.mode];
   }
 
   /** A live agent working on a task it has not yet reported, waiting briefly for one. */
