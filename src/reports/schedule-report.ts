@@ -3,9 +3,9 @@ import type { SimStep } from '../sim/scheduler.js';
 
 const MAX_TRACE_LINES = 160;
 
-/** Steps that only keep the simulation turning: links' keepalives, disk syncs, the hub's periodic sweeps. */
+/** Steps that only keep the simulation turning: the scheduler's routine ones (keepalives, sweeps), pings, disk syncs, idle checks. */
 function isRoutine(step: SimStep): boolean {
-  return step.pick === 0 && /keepalive|: ping$|fsync|overdue sweep|stuck sweep|idle check/.test(step.what);
+  return step.pick === 0 && (step.routine || /: ping$|fsync|idle check/.test(step.what));
 }
 
 function actionHeading(action: number, actions: number): string {

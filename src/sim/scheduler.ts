@@ -13,6 +13,8 @@ export interface SimStep {
   /** The action this step came during, and which of its choices the step was (null: no choice). */
   action: number;
   choice: number | null;
+  /** Periodic housekeeping (see `Clock.setTimeout`). */
+  routine: boolean;
 }
 
 /** A label is made only if the trace is printed: most runs pass and never need one. */
@@ -180,7 +182,7 @@ export class SimScheduler {
     if (chosen.channel === undefined) this.timers.delete(chosen.event.seq);
     else chosen.channel.shift();
     this.time = Math.max(this.time, chosen.event.readyAt);
-    this.log.push({ step: this.steps, t: this.time, what: chosen.event.what, ready: ready.length, pick, action: this.action, choice });
+    this.log.push({ step: this.steps, t: this.time, what: chosen.event.what, ready: ready.length, pick, action: this.action, choice, routine: chosen.event.routine });
     this.steps++;
     chosen.event.fire();
     return true;

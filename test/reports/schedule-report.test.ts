@@ -13,6 +13,7 @@ const step = (n: number, action: number, what: string, choice: number | null = n
   pick,
   action,
   choice,
+  routine: what.startsWith('keepalive'),
 });
 
 describe('schedule report', () => {
