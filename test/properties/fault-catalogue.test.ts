@@ -5,10 +5,9 @@
  * quick and exactly repeatable.
  */
 import { describe, expect, it } from 'vitest';
-import { lifecycle } from '../../properties/lifecycle.js';
 import { FAULT_CATALOGUE } from '../../src/hub/faults/catalogue.js';
 import { fuzz, type FuzzOutcome } from '../../src/runner/fuzz.js';
-import { localTargets } from '../../src/targets/choose.js';
+import { simConfig } from '../support/sim-config.js';
 
 const SEED = 1;
 const RUNS = 400;
@@ -16,15 +15,7 @@ const RUNS = 400;
 const LIFECYCLE_FAULTS = FAULT_CATALOGUE.filter((fault) => !('property' in fault)).map((fault) => fault.name);
 
 function fuzzSim(faults: string[]): Promise<FuzzOutcome> {
-  return fuzz({
-    family: lifecycle,
-    runs: RUNS,
-    seed: SEED,
-    agents: 3,
-    maxActions: 20,
-    timeoutPerRunMs: 60_000,
-    targets: localTargets({ sim: true, faults }),
-  });
+  return fuzz(simConfig(faults, RUNS, SEED));
 }
 
 describe('the fault catalogue under the simulated fuzzer', () => {

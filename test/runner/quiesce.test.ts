@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lifecycle } from '../../properties/lifecycle.js';
 import type { Action } from '../../src/actions/action.js';
-import { playOnce, type FuzzConfig } from '../../src/runner/fuzz.js';
-import { localTargets } from '../../src/targets/choose.js';
-
-const simConfig = (faults: string[]): FuzzConfig => ({
-  family: lifecycle,
-  runs: 1,
-  seed: 1,
-  agents: 3,
-  maxActions: 30,
-  timeoutPerRunMs: 60_000,
-  targets: localTargets({ sim: true, faults }),
-});
+import { playOnce } from '../../src/runner/fuzz.js';
+import { simConfig } from '../support/sim-config.js';
 
 // The agent sits on its task without accepting it, then its connection dies.
 const ORPHANED: Action[] = [

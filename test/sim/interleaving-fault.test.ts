@@ -6,20 +6,11 @@
  * and replay it exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { lifecycle } from '../../properties/lifecycle.js';
-import { fuzz, playOnce, type FuzzConfig } from '../../src/runner/fuzz.js';
+import { fuzz, playOnce } from '../../src/runner/fuzz.js';
 import { NATURAL_ORDER } from '../../src/sim/schedule.js';
-import { localTargets } from '../../src/targets/choose.js';
+import { simConfig } from '../support/sim-config.js';
 
-const config: FuzzConfig = {
-  family: lifecycle,
-  runs: 500,
-  seed: 7,
-  agents: 3,
-  maxActions: 20,
-  timeoutPerRunMs: 60_000,
-  targets: localTargets({ sim: true, faults: ['complete-check-then-act'] }),
-};
+const config = simConfig(['complete-check-then-act'], 500, 7);
 
 describe('complete-check-then-act in simulation', () => {
   it('is found only through a reordering, which shrinking keeps, and replays exactly', { timeout: 60_000 }, async () => {

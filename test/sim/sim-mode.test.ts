@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findFamily } from '../../properties/index.js';
 import type { Action } from '../../src/actions/action.js';
-import { fuzz, playOnce, type FuzzConfig } from '../../src/runner/fuzz.js';
-import { localTargets } from '../../src/targets/choose.js';
-
-const lifecycle = findFamily('lifecycle');
-if (lifecycle === undefined) throw new Error('no lifecycle family');
-
-function simConfig(faults: string[] = [], runs = 100, seed = 7): FuzzConfig {
-  return {
-    family: lifecycle!,
-    runs,
-    seed,
-    agents: 3,
-    maxActions: 20,
-    timeoutPerRunMs: 60_000,
-    targets: localTargets({ sim: true, faults }),
-  };
-}
+import { fuzz, playOnce } from '../../src/runner/fuzz.js';
+import { simConfig } from '../support/sim-config.js';
 
 const BUSY_RUN: Action[] = [
   { kind: 'connect', agent: 0, capabilities: [], behaviour: 'complete' },
