@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryEvent, TimerSettings } from '../../models/history.js';
 import type { Violation } from '../../models/check.js';
@@ -30,12 +30,18 @@ export interface FailureFile {
   history: readonly HistoryEvent[];
 }
 
-export async function saveFailure(file: Omit<FailureFile, 'format' | 'createdAt'>, dir = FAILURES_DIR): Promise<string> {
+/**
+ * Writes a failure file and returns its name: a new one in `dir`, or `over` an
+ * earlier one (a finding's file is rewritten as shrinking finds smaller ones).
+ * Written aside and renamed, so a fuzzer killed mid-write leaves the last whole file.
+ */
+export async function saveFailure(file: Omit<FailureFile, 'format' | 'createdAt'>, dir = FAILURES_DIR, over?: string): Promise<string> {
   const createdAt = new Date().toISOString();
   await mkdir(dir, { recursive: true });
-  const name = join(dir, `${createdAt.replace(/[:.]/g, '-')}-${file.seed}.json`);
+  const name = over ?? join(dir, `${createdAt.replace(/[:.]/g, '-')}-${file.seed}.json`);
   const content: FailureFile = { format: FAILURE_FORMAT, createdAt, ...file, history: redactTokens(file.history) as HistoryEvent[] };
-  await writeFile(name, `${JSON.stringify(content, null, 2)}\n`);
+  await writeFile(`${name}.part`, `${JSON.stringify(content, null, 2)}\n`);
+  await rename(`${name}.part`, name);
   return name;
 }
 
