@@ -6,10 +6,10 @@ import { ROW, type Lane, type Row, type Rule, type TimelineLayout } from './time
 export const AXIS_WIDTH = 76;
 export const NOTES_WIDTH = 330;
 const HTTP_WIDTH = 250;
-const CONN_WIDTH = 212;
+const CONN_WIDTH = 224;
 const TRACK = 7;
 /** Average width of a label character at the timeline's font size: labels are cut to fit their lane. */
-const CHAR_PX = 5.7;
+const CHAR_PX = 5.9;
 export const NO_TASK = '#8a94a6';
 
 /** Distinct enough side by side; red stays free for violations. */
@@ -76,10 +76,11 @@ function eventGroup(ids: Ids, event: HistoryEvent, x: number, y: number, width: 
 
 function laneEvent(ids: Ids, layout: TimelineLayout, row: Row, column: Lane & { x: number; width: number }): string {
   const x = column.x + 14 + column.tracks * TRACK;
-  const labelWidth = column.x + column.width - x - 14;
+  // The label starts 10 px right of the marker and keeps 14 px clear of the next lane.
+  const labelWidth = column.x + column.width - x - 24;
   const colour = taskColour(layout.tasks, row.task);
   const label = `<text class="lbl" x="10" y="4">${html(fit(eventLabel(row.event), labelWidth))}</text>`;
-  return eventGroup(ids, row.event, x, row.y, labelWidth + 14, marker(row.event, colour) + label);
+  return eventGroup(ids, row.event, x, row.y, labelWidth + 24, marker(row.event, colour) + label);
 }
 
 const RULE_ICON: Record<Rule['kind'], string> = { action: '▶', phase: '◆', hub: '⟳', kill: '✕', reconnect: '↻' };
