@@ -8,6 +8,7 @@ export const HTTP_LANE = 'http';
 
 /** Past this, a frame or body in the side panel is cut: a 1 MiB hostile frame would bury the page. */
 const MAX_DETAIL_CHARS = 6_000;
+const MAX_LABEL_CHARS = 160;
 
 /** The lane an event is drawn in; null for what is drawn across every lane (actions, phases, the hub). */
 export function laneOf(event: HistoryEvent): string | null {
@@ -50,8 +51,14 @@ function httpLabel(event: HttpEvent): string {
   return `${who}${event.payload.method} ${event.payload.path} → ${answer}`;
 }
 
-/** The short label drawn beside an event in its lane or across the lanes. */
+/** The short label drawn beside an event in its lane or across the lanes, and in the evidence lists. */
 export function eventLabel(event: HistoryEvent): string {
+  const label = fullLabel(event);
+  // A hostile path or error can be 200 000 characters; the side panel has the event in full.
+  return label.length > MAX_LABEL_CHARS ? `${label.slice(0, MAX_LABEL_CHARS)}…` : label;
+}
+
+function fullLabel(event: HistoryEvent): string {
   switch (event.kind) {
     case 'ws_open':
       return 'open';

@@ -34,17 +34,13 @@ export interface Span {
   track: number;
   y1: number;
   y2: number;
-  /** The answering event (HTTP) or the frame and its reply (WebSocket). */
-  seqs: number[];
   task: string | undefined;
 }
-
-export type RuleKind = 'action' | 'phase' | 'hub' | 'kill' | 'reconnect';
 
 /** Something drawn across every lane. */
 export interface Rule {
   y: number;
-  kind: RuleKind;
+  kind: 'action' | 'phase' | 'hub' | 'kill' | 'reconnect';
   seq: number;
 }
 
@@ -123,12 +119,11 @@ function assignTracks(spans: Array<Omit<Span, 'track'>>): Span[] {
     });
 }
 
-function isTeardown(rows: readonly Row[], row: Row): boolean {
-  return rows.some((r) => r.event.kind === 'phase' && r.event.payload.name === 'teardown' && r.event.seq < row.event.seq);
-}
-
-function ruleOf(rows: readonly Row[], row: Row, seenActors: Set<string>): Rule['kind'] | undefined {
-  const { event } = row;
+/**
+ * What an event marks across the lanes. `teardown` is the seq of the teardown
+ * phase: it kills every socket, and those kills are not news.
+ */
+function ruleOf(event: HistoryEvent, teardown: number, seenActors: Set<string>): Rule['kind'] | undefined {
   switch (event.kind) {
     case 'action':
     case 'phase':
@@ -137,11 +132,10 @@ function ruleOf(rows: readonly Row[], row: Row, seenActors: Set<string>): Rule['
     case 'ws_open': {
       const again = seenActors.has(event.actor);
       seenActors.add(event.actor);
-      return again && !isTeardown(rows, row) ? 'reconnect' : undefined;
+      return again && event.seq < teardown ? 'reconnect' : undefined;
     }
     case 'ws_close':
-      // Teardown kills every socket; only a kill that is part of the run is news.
-      return event.payload.by === 'client_kill' && !isTeardown(rows, row) ? 'kill' : undefined;
+      return event.payload.by === 'client_kill' && event.seq < teardown ? 'kill' : undefined;
     default:
       return undefined;
   }
@@ -167,11 +161,11 @@ export function layoutTimeline(history: readonly HistoryEvent[], trace: readonly
       const to = reply === undefined ? undefined : rowOf.get(reply.seq);
       if (reply === undefined || from === undefined || to === undefined) continue;
       partners.set(send.seq, reply).set(reply.seq, send);
-      drafts.push({ lane: `conn-${connection.conn}`, y1: from.y, y2: to.y, seqs: [send.seq, reply.seq], task: from.task ?? to.task });
+      drafts.push({ lane: `conn-${connection.conn}`, y1: from.y, y2: to.y, task: from.task ?? to.task });
     }
   }
   for (const row of rows) {
-    if (row.event.kind === 'http') drafts.push({ lane: HTTP_LANE, y1: yAt(row.event.payload.sentAt), y2: row.y, seqs: [row.event.seq], task: row.task });
+    if (row.event.kind === 'http') drafts.push({ lane: HTTP_LANE, y1: yAt(row.event.payload.sentAt), y2: row.y, task: row.task });
   }
   const spans = assignTracks(drafts);
 
@@ -188,10 +182,11 @@ export function layoutTimeline(history: readonly HistoryEvent[], trace: readonly
   lanes.push(...connLanes);
   for (const lane of lanes) lane.tracks = Math.max(0, ...spans.filter((s) => s.lane === lane.key).map((s) => s.track + 1));
 
+  const teardown = rows.find((row) => row.event.kind === 'phase' && row.event.payload.name === 'teardown')?.event.seq ?? Infinity;
   const seenActors = new Set<string>();
   const rules: Rule[] = [];
   for (const row of rows) {
-    const kind = ruleOf(rows, row, seenActors);
+    const kind = ruleOf(row.event, teardown, seenActors);
     if (kind !== undefined) rules.push({ y: row.y, kind, seq: row.event.seq });
   }
 

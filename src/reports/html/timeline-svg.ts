@@ -85,10 +85,9 @@ function laneEvent(ids: Ids, layout: TimelineLayout, row: Row, column: Lane & { 
 
 const RULE_ICON: Record<Rule['kind'], string> = { action: '▶', phase: '◆', hub: '⟳', kill: '✕', reconnect: '↻' };
 
-function ruleNote(rule: Rule, row: Row): string {
-  const { event } = row;
-  if (rule.kind === 'kill') return `${event.actor} conn ${'conn' in event.payload ? event.payload.conn : ''} killed`;
-  if (rule.kind === 'reconnect') return `${event.actor} connects again (conn ${'conn' in event.payload ? event.payload.conn : ''})`;
+function ruleNote(event: HistoryEvent): string {
+  if (event.kind === 'ws_close') return `${event.actor} conn ${event.payload.conn} killed`;
+  if (event.kind === 'ws_open') return `${event.actor} connects again (conn ${event.payload.conn})`;
   return eventLabel(event);
 }
 
@@ -154,7 +153,7 @@ function lanesSvg(layout: TimelineLayout, prefix: string, evidence: ReadonlySet<
     if (row === undefined) continue;
     // The line runs across the lanes only: in the notes column the note itself marks the row.
     parts.push(`<line class="rule rule-${rule.kind}" x1="${NOTES_WIDTH}" x2="${width}" y1="${rule.y}" y2="${rule.y}"/>`);
-    const note = `<text class="note note-${rule.kind}" x="0" y="4">${html(`${RULE_ICON[rule.kind]} ${fit(ruleNote(rule, row), NOTES_WIDTH - 30)}`)}</text>`;
+    const note = `<text class="note note-${rule.kind}" x="0" y="4">${html(`${RULE_ICON[rule.kind]} ${fit(ruleNote(row.event), NOTES_WIDTH - 30)}`)}</text>`;
     parts.push(row.lane === null ? eventGroup(ids, row.event, 12, rule.y, NOTES_WIDTH - 16, note) : `<g transform="translate(12,${rule.y})">${note}</g>`);
   }
   const columnOf = new Map(columns.map((column) => [column.key, column]));
