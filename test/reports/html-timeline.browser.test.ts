@@ -145,7 +145,7 @@ describe('the HTML timeline in headless Chromium', () => {
     await expect.poll(() => inView(last)).toBe(true);
     expect(await page.locator('.focused').count(), 'one evidence link focuses its own event only').toBe(1);
     await page.locator('.violation .vlink').first().click();
-    await page.screenshot({ path: SCREENSHOT, animations: 'disabled' });
+    await page.screenshot({ path: SCREENSHOT, animations: 'disabled', fullPage: true });
   });
 
   it('made no network request: the page and nothing else', () => {

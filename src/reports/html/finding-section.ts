@@ -25,6 +25,8 @@ export interface HtmlFinding {
 }
 
 const MAX_EVIDENCE_LINES = 12;
+/** A long simulated run has thousands of steps; past this many the page would be mostly schedule. */
+const MAX_SCHEDULE_ROWS = 400;
 
 function runMeta(history: readonly HistoryEvent[], actions: number): string {
   const start = history[0];
@@ -117,16 +119,20 @@ function actionList(finding: HtmlFinding): string {
 
 function scheduleTable(prefix: string, trace: readonly SimStep[], actions: number): string {
   if (trace.length === 0) return '';
+  const shown = trace.filter((s) => !isRoutine(s));
   const rows: string[] = [];
   let phase: number | undefined;
-  for (const step of trace.filter((s) => !isRoutine(s))) {
+  for (const step of shown.slice(0, MAX_SCHEDULE_ROWS)) {
     if (step.action !== phase) rows.push(`<tr class="sched-head"><td colspan="4">── ${html(stepPhase(step.action, actions))}</td></tr>`);
     phase = step.action;
     const out = step.pick > 0;
     const note = out ? `<a class="mark" href="#${prefix}-d${step.step}" data-targets="${prefix}-d${step.step}">${html(departureNote(step))}</a>` : '';
     rows.push(`<tr${out ? ' class="out"' : ''}><td class="num">${step.step}</td><td class="num">${step.t.toFixed(0)} ms</td><td>${html(step.what)}</td><td>${note}</td></tr>`);
   }
-  return `<details class="schedule" open><summary>${html(scheduleHeading(trace))}</summary><table class="schedule">${rows.join('')}</table></details>`;
+  if (shown.length > MAX_SCHEDULE_ROWS) rows.push(`<tr class="sched-head"><td colspan="4">… ${shown.length - MAX_SCHEDULE_ROWS} more steps</td></tr>`);
+  // Open when it has departures to show; a schedule in natural order is there for reference only.
+  const open = trace.some((step) => step.pick > 0) ? ' open' : '';
+  return `<details class="schedule"${open}><summary>${html(scheduleHeading(trace))}</summary><table class="schedule">${rows.join('')}</table></details>`;
 }
 
 function replay(finding: HtmlFinding): string {
