@@ -89,7 +89,7 @@ describe('the HTML timeline in headless Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       args: ARGS,
-      viewport: { width: 1440, height: 800 },
+      viewport: { width: 1440, height: 720 },
     });
     context.on('request', (request) => requests.push(request.url()));
     page = await context.newPage();
