@@ -2,7 +2,7 @@ import type { HistoryEvent } from './history.js';
 import { agreement } from './invariants/agreement.js';
 import { availability } from './invariants/availability.js';
 import { capabilities } from './invariants/capabilities.js';
-import { INVARIANT_INFO, type InvariantId, type InvariantInfo, type Violation } from './invariants/catalog.js';
+import { bucketOf, INVARIANT_INFO, waitsForTimers, type InvariantId, type InvariantInfo, type Violation } from './invariants/catalog.js';
 import { durability } from './invariants/durability.js';
 import { exactlyOnce } from './invariants/exactly-once.js';
 import { fencing } from './invariants/fencing.js';
@@ -18,6 +18,8 @@ import { singleHolder } from './invariants/single-holder.js';
 import { buildModel, type Model } from './model.js';
 
 export type { InvariantId, InvariantInfo, Violation };
+export { bucketOf, waitsForTimers };
+export { VIOLATION_KINDS } from './invariants/kinds.js';
 
 export interface Invariant extends InvariantInfo {
   check: (model: Model) => Violation[];

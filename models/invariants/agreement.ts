@@ -19,7 +19,7 @@ function completionMismatch(task: TaskRecord, view: TaskView, listing: Listing):
   if (!jsonEqual(view.result, sentResult)) problems.push(`result ${JSON.stringify(view.result)}, sent ${JSON.stringify(sentResult)}`);
   if (sentTokens !== undefined && view.tokens_used !== sentTokens) problems.push(`tokens_used ${view.tokens_used}, sent ${sentTokens}`);
   if (problems.length === 0) return undefined;
-  return violation('I8', `completed task ${task.id} disagrees with its acknowledged completion: ${problems.join('; ')}`, [
+  return violation('I8', 'completed-disagrees', `completed task ${task.id} disagrees with its acknowledged completion: ${problems.join('; ')}`, [
     completion.exchange.send.seq,
     completion.exchange.reply?.seq ?? completion.exchange.send.seq,
     listing.event.seq,
@@ -29,13 +29,13 @@ function completionMismatch(task: TaskRecord, view: TaskView, listing: Listing):
 function storeMismatch(model: Model, task: TaskRecord, main: Listing, deadLetter: Listing): Violation | undefined {
   const inMain = main.tasks.find((v) => v.id === task.id);
   if (inMain?.status === 'dead_letter') {
-    return violation('I8', `the task list shows task ${task.id} as dead_letter; dead-letter tasks belong only in the dead-letter list`, [main.event.seq]);
+    return violation('I8', 'dead-letter-in-list', `the task list shows task ${task.id} as dead_letter; dead-letter tasks belong only in the dead-letter list`, [main.event.seq]);
   }
   if (inMain === undefined || !deadLetter.ids.has(task.id)) return undefined;
   const from = Math.min(main.event.payload.sentAt, deadLetter.event.payload.sentAt);
   const to = Math.max(main.event.t, deadLetter.event.t);
   if (mayHaveMoved(model, task, from, to)) return undefined;
-  return violation('I8', `task ${task.id} is in both the final task list (${inMain.status}) and the dead-letter list`, [main.event.seq, deadLetter.event.seq]);
+  return violation('I8', 'in-both-lists', `task ${task.id} is in both the final task list (${inMain.status}) and the dead-letter list`, [main.event.seq, deadLetter.event.seq]);
 }
 
 /** Stats are compared only when the lists hold nothing but our tasks, all terminal, so nothing moved in between. */
@@ -57,7 +57,7 @@ function statsMismatch(model: Model, main: Listing, deadLetter: Listing, stats: 
   const deadLetters = numberField(answer, 'dead_letter') ?? 0;
   if (deadLetters !== deadLetter.tasks.length) problems.push(`dead_letter ${deadLetters}, listed ${deadLetter.tasks.length}`);
   if (problems.length === 0) return undefined;
-  return violation('I8', `stats disagree with the final lists: ${problems.join('; ')}`, [main.event.seq, deadLetter.event.seq, stats.seq]);
+  return violation('I8', 'stats-disagree', `stats disagree with the final lists: ${problems.join('; ')}`, [main.event.seq, deadLetter.event.seq, stats.seq]);
 }
 
 /** A view showing the task terminal by `t`, and no retry sent since that could have revived it. */
@@ -83,16 +83,16 @@ function agentStateMismatches(model: Model, states: HttpEvent): Violation[] {
     );
     const entry = byId.get(agent.id);
     if (connected && entry === undefined) {
-      out.push(violation('I8', `agent ${agent.id} was connected and identified throughout, but is missing from /api/agents/states`, [states.seq]));
+      out.push(violation('I8', 'agent-missing', `agent ${agent.id} was connected and identified throughout, but is missing from /api/agents/states`, [states.seq]));
     } else if (entry !== undefined && !maybeConnected) {
-      out.push(violation('I8', `agent ${agent.id} is in /api/agents/states without a live connection`, [states.seq]));
+      out.push(violation('I8', 'agent-unconnected', `agent ${agent.id} is in /api/agents/states without a live connection`, [states.seq]));
     }
     const holding = stringField(entry, 'current_task_id');
     const task = holding === undefined ? undefined : model.tasks.get(holding);
     const ended = task === undefined ? undefined : endedBefore(task, sentAt - REACTION_SLACK_MS);
     if (task !== undefined && ended !== undefined) {
       out.push(
-        violation('I8', `agent ${agent.id} still holds task ${task.id} in /api/agents/states, though the task was ${ended.task.status}`, [
+        violation('I8', 'agent-holds-ended', `agent ${agent.id} still holds task ${task.id} in /api/agents/states, though the task was ${ended.task.status}`, [
           ended.event.seq,
           states.seq,
         ]),

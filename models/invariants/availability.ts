@@ -27,7 +27,7 @@ function httpViolations(model: Model): Violation[] {
     if (status !== null && status < 500) continue;
     if (outageDuring(model.outages, sentAt, event.t) !== undefined) continue;
     const what = status === null ? `got no answer (${error ?? 'no error recorded'})` : `answered ${status}`;
-    out.push(violation('I10', `${method} ${path} sent at ${at(sentAt)} ${what}`, [event.seq]));
+    out.push(violation('I10', 'http-unanswered', `${method} ${path} sent at ${at(sentAt)} ${what}`, [event.seq]));
   }
   return out;
 }
@@ -37,11 +37,11 @@ function closeViolation(model: Model, connection: Connection): Violation | undef
   if (close === undefined || (close.payload.by !== 'server' && close.payload.by !== 'connect_failed')) return undefined;
   if (outageDuring(model.outages, close.t - REACTION_SLACK_MS, close.t + REACTION_SLACK_MS) !== undefined) return undefined;
   if (close.payload.by === 'connect_failed') {
-    return violation('I10', `connection ${connection.conn} of ${connection.actor} could not open at ${at(close.t)} while the hub was up`, [close.seq]);
+    return violation('I10', 'connect-refused', `connection ${connection.conn} of ${connection.actor} could not open at ${at(close.t)} while the hub was up`, [close.seq]);
   }
   if (ALLOWED_CLOSE_CODES.has(close.payload.code)) return undefined;
   return violation(
-    'I10',
+    'I10', 'bad-close-code',
     `the hub closed connection ${connection.conn} of ${connection.actor} at ${at(close.t)} with code ${close.payload.code} (${JSON.stringify(close.payload.reason)}), not a contract code`,
     [close.seq],
   );
@@ -60,7 +60,7 @@ function unansweredViolation(model: Model, connection: Connection): Violation | 
   if (close.t - missing.send.t <= REACTION_SLACK_MS) return undefined;
   if (outageDuring(model.outages, missing.send.t, close.t) !== undefined) return undefined;
   return violation(
-    'I10',
+    'I10', 'unanswered-frame',
     `${missing.type ?? 'a frame'} sent on connection ${connection.conn} at ${at(missing.send.t)} got no reply before the hub closed it at ${at(close.t)} (code ${close.payload.code})`,
     [missing.send.seq, close.seq],
   );
@@ -74,7 +74,7 @@ function mismatchedReply(connection: Connection): Violation | undefined {
   });
   if (wrong === undefined) return undefined;
   return violation(
-    'I10',
+    'I10', 'reply-mismatch',
     `on connection ${connection.conn}, ${wrong.type} at ${at(wrong.send.t)} was answered by ${String(wrong.replyFrame?.type)}: a reply went missing or came unasked`,
     [wrong.send.seq, wrong.reply?.seq ?? wrong.send.seq],
   );
@@ -97,7 +97,7 @@ function replacedSessionViolation(model: Model, connection: Connection): Violati
       if (close !== undefined && close.t <= deadline && (close.payload.by !== 'server' || close.payload.code === 4001)) continue;
       const how = close === undefined ? 'was never closed' : `was closed at ${at(close.t)} by ${close.payload.by} with code ${close.payload.code}`;
       return violation(
-        'I10',
+        'I10', 'replaced-session-open',
         `${identity.agentId} identified again on connection ${connection.conn} at ${at(identity.at)}, but its older connection ${old.conn} ${how}; ` +
           `the hub must close a replaced session with 4001 (within ${REACTION_SLACK_MS} ms)`,
         [identity.exchange.reply?.seq ?? identity.exchange.send.seq, ...(close ? [close.seq] : [])],
@@ -122,7 +122,7 @@ function pushToReplacedSession(model: Model, connection: Connection): Violation 
         const made = model.clock.toHistory(assignedAt).earliest;
         if (made <= identity.at + CLOCK_SLACK_MS || outageDuring(model.outages, identity.at, push.event.t) !== undefined) continue;
         return violation(
-          'I10',
+          'I10', 'push-to-replaced',
           `${identity.agentId} moved to connection ${connection.conn} at ${at(identity.at)}, but task ${String(push.frame.task_id)} ` +
             `assigned later (assigned_at ${assignedAt}) was pushed to its replaced connection ${old.conn}`,
           [identity.exchange.reply?.seq ?? identity.exchange.send.seq, push.event.seq],

@@ -19,7 +19,7 @@ export function capabilities(model: Model): Violation[] {
       if (sessions.some((s) => includesAll(s.identity.capabilities, needed))) continue;
       const had = [...new Set(sessions.flatMap((s) => s.identity.capabilities))];
       out.push(
-        violation('I4', `task ${task.id} needing [${needed.join(', ')}] was pushed to ${push.agentId}, which identified with [${had.join(', ')}]`, [
+        violation('I4', 'incapable-push', `task ${task.id} needing [${needed.join(', ')}] was pushed to ${push.agentId}, which identified with [${had.join(', ')}]`, [
           task.submission.event.seq,
           ...sessions.map((s) => s.identity.exchange.send.seq),
           push.event.seq,

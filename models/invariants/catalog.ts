@@ -1,7 +1,11 @@
+import { VIOLATION_KINDS, type KindOf } from './kinds.js';
+
 export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8' | 'I9' | 'I10' | 'H1' | 'H2' | 'H3' | 'H4' | 'H5';
 
 export interface Violation {
   invariant: InvariantId;
+  /** The kind of violation within its invariant (models/invariants/kinds.ts): with the invariant, a finding's bucket. */
+  kind: string;
   name: string;
   message: string;
   /** seq of the history events that prove it. */
@@ -32,9 +36,20 @@ export const INVARIANT_INFO: Readonly<Record<InvariantId, InvariantInfo>> = {
   H5: { id: 'H5', name: 'hostile-restart', description: 'a hub restarted on its own data starts again: no saved record keeps it down' },
 };
 
-export function violation(invariant: InvariantId, message: string, evidence: readonly number[]): Violation {
+export function violation<I extends InvariantId>(invariant: I, kind: KindOf<I>, message: string, evidence: readonly number[]): Violation {
   const unique = [...new Set(evidence)].sort((a, b) => a - b);
-  return { invariant, name: INVARIANT_INFO[invariant].name, message, evidence: unique };
+  return { invariant, kind, name: INVARIANT_INFO[invariant].name, message, evidence: unique };
+}
+
+/** A finding's bucket: the invariant and the kind of violation, never the message. */
+export function bucketOf(v: Pick<Violation, 'invariant' | 'kind'>): string {
+  return `${v.invariant}/${v.kind}`;
+}
+
+/** Whether judging this kind needs the hub's timers to have run out (else it shows as soon as its evidence does). */
+export function waitsForTimers(v: Pick<Violation, 'invariant' | 'kind'>): boolean {
+  const kinds: Record<string, { waitsForTimers: boolean }> = VIOLATION_KINDS[v.invariant];
+  return kinds[v.kind]?.waitsForTimers ?? true;
 }
 
 /** Times in messages: history milliseconds, rounded. */

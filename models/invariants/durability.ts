@@ -17,7 +17,7 @@ function vanished(model: Model, task: TaskRecord): Violation | undefined {
   const created = task.submission.event;
   const notFound = task.notFound.find((e) => e.payload.sentAt > created.t);
   if (notFound !== undefined) {
-    return violation('I9', `GET of task ${task.id} at ${at(notFound.payload.sentAt)} answered 404 after its 201 at ${at(created.t)}`, [created.seq, notFound.seq]);
+    return violation('I9', 'created-then-404', `GET of task ${task.id} at ${at(notFound.payload.sentAt)} answered 404 after its 201 at ${at(created.t)}`, [created.seq, notFound.seq]);
   }
   const after = model.listings.filter((l) => l.event.payload.sentAt > created.t && !l.ids.has(task.id));
   const deadLetterLists = after.filter((l) => l.kind === 'dead_letter');
@@ -27,7 +27,7 @@ function vanished(model: Model, task: TaskRecord): Violation | undefined {
     const from = Math.min(main.event.payload.sentAt, deadLetter.event.payload.sentAt);
     const to = Math.max(main.event.t, deadLetter.event.t);
     if (mayHaveMoved(model, task, from, to)) continue;
-    return violation('I9', `task ${task.id}, created at ${at(created.t)}, is missing from both the task list and the dead-letter list read at ${at(from)}–${at(to)}`, [
+    return violation('I9', 'task-missing', `task ${task.id}, created at ${at(created.t)}, is missing from both the task list and the dead-letter list read at ${at(from)}–${at(to)}`, [
       created.seq,
       main.event.seq,
       deadLetter.event.seq,
@@ -51,7 +51,7 @@ function undone(task: TaskRecord): Violation | undefined {
       });
     const view = task.views.find((v) => sentAt(v) > reply.t && v.task.status !== terminal && !revived(v));
     if (view === undefined) continue;
-    return violation('I9', `task ${task.id} was acknowledged ${terminal} at ${at(reply.t)} but a view requested at ${at(sentAt(view))} shows ${view.task.status}`, [
+    return violation('I9', 'terminal-undone', `task ${task.id} was acknowledged ${terminal} at ${at(reply.t)} but a view requested at ${at(sentAt(view))} shows ${view.task.status}`, [
       report.exchange.send.seq,
       reply.seq,
       view.event.seq,
@@ -83,7 +83,7 @@ function wentBack(task: TaskRecord): Violation | undefined {
   for (const view of task.views) {
     const ack = acks.find((a) => a.t < sentAt(view) && a.generation > view.task.generation);
     if (ack === undefined) continue;
-    return violation('I9', `a view of task ${task.id} requested at ${at(sentAt(view))} shows generation ${view.task.generation}, below generation ${ack.generation} acknowledged at ${at(ack.t)}`, [
+    return violation('I9', 'generation-regressed', `a view of task ${task.id} requested at ${at(sentAt(view))} shows generation ${view.task.generation}, below generation ${ack.generation} acknowledged at ${at(ack.t)}`, [
       ack.seq,
       view.event.seq,
     ]);

@@ -23,22 +23,22 @@ function finalView(model: Model, task: TaskRecord): { view?: TaskView; evidence:
 function endStateViolations(model: Model, task: TaskRecord, completions: Report[]): Violation[] {
   const { view, evidence, lost } = finalView(model, task);
   const submitted = task.submission.event.seq;
-  if (lost) return [violation('I1', `task ${task.id} is in neither the final task list nor the dead-letter list`, [submitted, ...evidence])];
+  if (lost) return [violation('I1', 'lost', `task ${task.id} is in neither the final task list nor the dead-letter list`, [submitted, ...evidence])];
   if (view === undefined) return [];
   if (view.status === 'queued' || view.status === 'assigned') {
     const holder = view.status === 'assigned' ? ` to ${view.assigned_to} at generation ${view.generation}` : ` at generation ${view.generation}`;
-    return [violation('I1', `task ${task.id} is not terminal after quiesce: last seen ${view.status}${holder}`, [submitted, ...evidence])];
+    return [violation('I1', 'not-terminal', `task ${task.id} is not terminal after quiesce: last seen ${view.status}${holder}`, [submitted, ...evidence])];
   }
   if (view.status === 'completed' && completions.length === 0) {
     const inFlight = task.reports.some((r) => r.kind === 'complete' && r.outcome === 'unanswered');
     if (!inFlight) {
-      return [violation('I1', `task ${task.id} ends completed but no agent's completion was acknowledged or left unanswered`, [submitted, ...evidence])];
+      return [violation('I1', 'completed-unacknowledged', `task ${task.id} ends completed but no agent's completion was acknowledged or left unanswered`, [submitted, ...evidence])];
     }
   }
   const [completion] = completions;
   if (view.status === 'dead_letter' && completion !== undefined) {
     return [
-      violation('I1', `task ${task.id} ends dead_letter although ${completion.agentId}'s completion was acknowledged`, [
+      violation('I1', 'dead-letter-after-complete', `task ${task.id} ends dead_letter although ${completion.agentId}'s completion was acknowledged`, [
         ...seqOf(completion),
         ...evidence,
       ]),
@@ -68,7 +68,7 @@ function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
   const rule = `max(1, max_retries=${task.submission.maxRetries}) = ${expected}`;
   if (deadLetters.length > retried + 1) {
     return [
-      violation('I1', `task ${task.id} was dead-lettered ${deadLetters.length} times but retried only ${retried} times`, deadLetters.flatMap(seqOf)),
+      violation('I1', 'dead-letter-retry-count', `task ${task.id} was dead-lettered ${deadLetters.length} times but retried only ${retried} times`, deadLetters.flatMap(seqOf)),
     ];
   }
   const out: Violation[] = [];
@@ -79,7 +79,7 @@ function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
     const lost = unanswered.filter(inCycle).length;
     if (count > expected || count + lost < expected) {
       out.push(
-        violation('I1', `task ${task.id} was dead-lettered (generation ${gen(deadLetter)}) after ${count} accepted failures; expected ${rule}`, accepted.filter(inCycle).flatMap(seqOf)),
+        violation('I1', 'dead-letter-count', `task ${task.id} was dead-lettered (generation ${gen(deadLetter)}) after ${count} accepted failures; expected ${rule}`, accepted.filter(inCycle).flatMap(seqOf)),
       );
     }
     floor = gen(deadLetter);
@@ -87,7 +87,7 @@ function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
   const open = accepted.filter((r) => gen(r) > floor);
   if (open.length >= expected) {
     out.push(
-      violation('I1', `task ${task.id} was requeued after ${open.length} accepted failures without dead-lettering; expected ${rule}`, open.flatMap(seqOf)),
+      violation('I1', 'requeued-past-limit', `task ${task.id} was requeued after ${open.length} accepted failures without dead-lettering; expected ${rule}`, open.flatMap(seqOf)),
     );
   }
   const final = finalView(model, task).view;
@@ -95,7 +95,7 @@ function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
   const openLost = unanswered.filter((r) => gen(r) > floor).length;
   if (lostFinal && open.length + openLost < expected) {
     out.push(
-      violation('I1', `task ${task.id} ends dead_letter after only ${open.length} accepted failures (${openLost} unanswered); expected ${rule}`, [
+      violation('I1', 'dead-letter-early', `task ${task.id} ends dead_letter after only ${open.length} accepted failures (${openLost} unanswered); expected ${rule}`, [
         task.submission.event.seq,
         ...open.flatMap(seqOf),
         ...(model.final.deadLetter ? [model.final.deadLetter.event.seq] : []),
@@ -112,7 +112,7 @@ export function exactlyOnce(model: Model): Violation[] {
     const completions = task.reports.filter((r) => r.kind === 'complete' && r.outcome === 'accepted');
     if (completions.length > 1) {
       const who = completions.map((r) => `${r.agentId} at ${at(r.exchange.reply?.t ?? 0)}`).join(', ');
-      out.push(violation('I1', `task ${task.id} was acknowledged complete ${completions.length} times (${who})`, completions.flatMap(seqOf)));
+      out.push(violation('I1', 'completed-twice', `task ${task.id} was acknowledged complete ${completions.length} times (${who})`, completions.flatMap(seqOf)));
     }
     out.push(...endStateViolations(model, task, completions), ...failureCountViolations(model, task));
   }

@@ -55,12 +55,12 @@ function acknowledgedViolations(task: TaskRecord): Violation[] {
     if (report.outcome !== 'accepted') continue;
     const evidence = [report.exchange.send.seq, report.exchange.reply?.seq ?? report.exchange.send.seq];
     if (!ACK_STATUSES[report.kind].includes(report.ackStatus ?? '')) {
-      out.push(violation('I3', `task ${task.id}: ${VERB[report.kind]} by ${report.agentId} was acknowledged with status ${JSON.stringify(report.ackStatus)}`, evidence));
+      out.push(violation('I3', 'wrong-ack-status', `task ${task.id}: ${VERB[report.kind]} by ${report.agentId} was acknowledged with status ${JSON.stringify(report.ackStatus)}`, evidence));
     }
     if (report.kind === 'accept') continue;
     const breach = fenceBreach(task, report);
     if (breach !== undefined) {
-      out.push(violation('I3', `task ${task.id}: acknowledged ${VERB[report.kind]} by ${report.agentId} ${breach}`, breachEvidence(task, report)));
+      out.push(violation('I3', 'unfenced-report', `task ${task.id}: acknowledged ${VERB[report.kind]} by ${report.agentId} ${breach}`, breachEvidence(task, report)));
     }
   }
   return out;
@@ -81,7 +81,7 @@ function rejectionViolations(model: Model): Violation[] {
         (error === 'unknown_message_type' && typeof exchange.frame?.task_id !== 'string');
       if (!allowed) {
         out.push(
-          violation('I3', `${exchange.type} on connection ${connection.conn} was rejected with ${JSON.stringify(error)}, not a contract error`, [
+          violation('I3', 'non-contract-error', `${exchange.type} on connection ${connection.conn} was rejected with ${JSON.stringify(error)}, not a contract error`, [
             exchange.send.seq,
             exchange.reply?.seq ?? exchange.send.seq,
           ]),

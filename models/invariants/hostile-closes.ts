@@ -66,7 +66,7 @@ export function hostileCloses(model: Model): Violation[] {
       if (closeReason(model, connection, code, serverClose.t) === undefined) {
         const last = connection.exchanges.filter((e) => e.send.t <= serverClose.t).pop();
         out.push(
-          violation('H3', `the hub closed connection ${connection.conn} of ${connection.actor} with ${code} (${JSON.stringify(reason)}) at ${at(serverClose.t)}, which no frame the contract refuses explains`, [
+          violation('H3', 'unexplained-close', `the hub closed connection ${connection.conn} of ${connection.actor} with ${code} (${JSON.stringify(reason)}) at ${at(serverClose.t)}, which no frame the contract refuses explains`, [
             ...(last ? [last.send.seq] : []),
             serverClose.seq,
           ]),
@@ -78,7 +78,7 @@ export function hostileCloses(model: Model): Violation[] {
     const stillOpen = close === undefined || (close.payload.by === 'server' ? false : close.t - refused.send.t > REACTION_SLACK_MS);
     if (stillOpen && outageDuring(model.outages, refused.send.t, close?.t ?? model.end) === undefined) {
       const what = refused.send.payload.binary === true ? 'a binary frame' : 'a frame over 1 MiB';
-      out.push(violation('H3', `connection ${connection.conn} of ${connection.actor} sent ${what} at ${at(refused.send.t)} and the hub did not close it`, [refused.send.seq]));
+      out.push(violation('H3', 'not-closed', `connection ${connection.conn} of ${connection.actor} sent ${what} at ${at(refused.send.t)} and the hub did not close it`, [refused.send.seq]));
     }
   }
   return out;

@@ -12,11 +12,11 @@ export function hostileErrorBodies(model: Model): Violation[] {
     if (status === null || status < 400 || method === 'HEAD') continue;
     if (outageDuring(model.outages, sentAt, event.t) !== undefined) continue;
     if (status >= 500) {
-      out.push(violation('H2', `${method} ${path} answered ${status}: bad input must get a 4xx, never a server error`, [event.seq]));
+      out.push(violation('H2', 'server-error', `${method} ${path} answered ${status}: bad input must get a 4xx, never a server error`, [event.seq]));
       continue;
     }
     if (typeof asObject(response)?.error !== 'string') {
-      out.push(violation('H2', `${method} ${path} answered ${status} with ${JSON.stringify(response)?.slice(0, 80) ?? 'nothing'}, not a JSON object with an "error"`, [event.seq]));
+      out.push(violation('H2', 'bad-error-body', `${method} ${path} answered ${status} with ${JSON.stringify(response)?.slice(0, 80) ?? 'nothing'}, not a JSON object with an "error"`, [event.seq]));
     }
   }
   return out;

@@ -17,7 +17,7 @@ export function hostileReachable(model: Model): Violation[] {
       .filter((part) => part !== undefined)
       .join(' and ');
     const after = step?.kind === 'action' ? `after "${step.payload.text}"` : 'after a hostile step';
-    out.push(violation('H1', `${after}: ${broken} (${at(probe.t)})`, [...(step ? [step.seq] : []), probe.seq]));
+    out.push(violation('H1', 'unreachable', `${after}: ${broken} (${at(probe.t)})`, [...(step ? [step.seq] : []), probe.seq]));
   }
   return out;
 }

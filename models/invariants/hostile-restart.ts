@@ -6,7 +6,7 @@ export function hostileRestart(model: Model): Violation[] {
   const out: Violation[] = [];
   for (const event of model.events) {
     if (event.kind !== 'hub' || event.payload.event !== 'restart_failed') continue;
-    out.push(violation('H5', `the hub did not start again on its own data at ${at(event.t)}: ${event.payload.error ?? 'no error recorded'}`, [event.seq]));
+    out.push(violation('H5', 'no-restart', `the hub did not start again on its own data at ${at(event.t)}: ${event.payload.error ?? 'no error recorded'}`, [event.seq]));
   }
   return out;
 }

@@ -56,21 +56,21 @@ function submitViolation(event: HttpEvent, verdict: Verdict): Violation | undefi
   const answer = asObject(response);
   const text = `POST /api/tasks answered ${status} ${JSON.stringify(response)?.slice(0, 120) ?? ''}`;
   if (verdict.status === 201) {
-    return status === 201 ? undefined : violation('H4', `${text} to a body the contract accepts`, [event.seq]);
+    return status === 201 ? undefined : violation('H4', 'good-refused', `${text} to a body the contract accepts`, [event.seq]);
   }
   if (verdict.status === 413) {
-    return status === 413 ? undefined : violation('H4', `${text} to a body over 1 MiB (413 expected)`, [event.seq]);
+    return status === 413 ? undefined : violation('H4', 'oversize-not-413', `${text} to a body over 1 MiB (413 expected)`, [event.seq]);
   }
   if (status === 201) {
     const why = verdict.fields === undefined ? verdict.error : `invalid_field ${verdict.fields.join(' or ')}`;
-    return violation('H4', `${text}: it accepted a body the contract refuses (${why})`, [event.seq]);
+    return violation('H4', 'bad-accepted', `${text}: it accepted a body the contract refuses (${why})`, [event.seq]);
   }
   const error = stringField(answer, 'error');
   const field = stringField(answer, 'field');
   const right = status === 400 && error === verdict.error && (verdict.fields === undefined || (field !== undefined && verdict.fields.includes(field)));
   if (right) return undefined;
   const expected = verdict.fields === undefined ? verdict.error : `invalid_field with field ${verdict.fields.join(' or ')}`;
-  return violation('H4', `${text}; the contract says 400 ${expected}`, [event.seq]);
+  return violation('H4', 'wrong-refusal', `${text}; the contract says 400 ${expected}`, [event.seq]);
 }
 
 function httpVerdicts(model: Model): Violation[] {
@@ -99,7 +99,7 @@ function resultVerdicts(model: Model): Violation[] {
       if (error === 'task_complete_failed: invalid_result') continue;
       const got = exchange.replyFrame?.type === 'task_ack' ? 'was acknowledged' : `got ${JSON.stringify(exchange.replyFrame)}`;
       out.push(
-        violation('H4', `task_complete with result ${JSON.stringify(frame.result)?.slice(0, 60)} on connection ${connection.conn} ${got}; the contract says task_complete_failed: invalid_result`, [
+        violation('H4', 'bad-result-verdict', `task_complete with result ${JSON.stringify(frame.result)?.slice(0, 60)} on connection ${connection.conn} ${got}; the contract says task_complete_failed: invalid_result`, [
           exchange.send.seq,
           exchange.reply.seq,
         ]),

@@ -17,7 +17,7 @@ function waitedWhileIdle(model: Model, task: TaskRecord): Violation | undefined 
         const to = Math.min(span.to, idle.to);
         if (to - from <= bound || !includesAll(idle.capabilities, needed)) continue;
         return violation(
-          'I6',
+          'I6', 'idle-while-queued',
           `task ${task.id} stayed queued at generation ${span.generation} from ${at(from)} to ${at(to)} ` +
             `while ${agent.id}, able to take it, was idle (bound ${bound} ms)`,
           [...span.evidence, ...agent.sessions.filter((s) => s.start <= to).map((s) => s.identity.exchange.reply?.seq ?? 0)],
@@ -57,7 +57,7 @@ function keptByTheDead(model: Model, task: TaskRecord): Violation | undefined {
       );
       if (view === undefined) continue;
       return violation(
-        'I6',
+        'I6', 'held-by-the-gone',
         `task ${task.id} was still assigned to ${assignment.agentId} at generation ${assignment.generation} ` +
           `at ${at(view.event.payload.sentAt)}, though its last connection (${gone.conn}) closed at ${at(diedAt)} ` +
           `(bound ${DISCONNECT_RECLAIM_MS} ms)`,

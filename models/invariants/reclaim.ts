@@ -21,7 +21,7 @@ function unaccepted(model: Model, task: TaskRecord, assignment: Assignment): Vio
     if (sentAt(view) <= timerStart + bound) continue;
     if (outageDuring(model.outages, assignmentBegan(assignment, model.clock), sentAt(view)) !== undefined) continue;
     return violation(
-      'I7',
+      'I7', 'unaccepted-kept',
       `task ${task.id} was still assigned to ${assignment.agentId} at generation ${assignment.generation} at ${at(sentAt(view))}, ` +
         `never accepted, ${Math.round(sentAt(view) - timerStart)} ms after its acceptance timer started (bound ${bound} ms)`,
       [assignment.firstSeq, view.event.seq],
@@ -53,7 +53,7 @@ function acceptedTooLate(model: Model, task: TaskRecord, assignment: Assignment)
   const timerStart = Math.max(push.event.t, ...agent.sessions.filter((s) => s.start <= sent).map((s) => s.start));
   if (sent <= timerStart + bound) return undefined;
   return violation(
-    'I7',
+    'I7', 'late-accept-acknowledged',
     `${assignment.agentId} was pushed task ${task.id} at generation ${assignment.generation} at ${at(push.event.t)} and did not accept it; ` +
       `its task_accepted ${Math.round(sent - timerStart)} ms after the acceptance timer started (bound ${bound} ms) was still acknowledged, ` +
       'so the assignment was never reclaimed',
@@ -71,7 +71,7 @@ function overdue(model: Model, task: TaskRecord, assignment: Assignment): Violat
     const from = Math.max(due, assignmentBegan(assignment, model.clock), lastRestartBefore(model.outages, sentAt(view)));
     if (sentAt(view) <= from + bound) continue;
     return violation(
-      'I7',
+      'I7', 'overdue-kept',
       `task ${task.id} (complete_by ${completeBy}, ${at(due)}) was still assigned to ${assignment.agentId} ` +
         `at generation ${assignment.generation} at ${at(sentAt(view))} (bound ${bound} ms after it was overdue and assigned)`,
       [task.submission.event.seq, assignment.firstSeq, view.event.seq],
@@ -91,7 +91,7 @@ function stuck(model: Model, task: TaskRecord): Violation | undefined {
     const sweepsSince = Math.max(updatedAt, restart === -Infinity ? -Infinity : model.clock.toHub(restart).latest - model.timers.stuckThresholdMs);
     if (requested <= sweepsSince + bound) continue;
     return violation(
-      'I7',
+      'I7', 'stuck-kept',
       `task ${task.id} was still assigned to ${view.task.assigned_to} at generation ${view.task.generation} at ${at(sentAt(view))}, ` +
         `untouched since updated_at ${updatedAt} (${Math.round(requested - updatedAt)} ms; bound ${bound} ms)`,
       [view.event.seq],

@@ -9,10 +9,10 @@ function holderViolations(task: TaskRecord, assigns: TaskPush[]): Violation[] {
   for (const [generation, pushes] of byGeneration) {
     const agents = [...new Set(pushes.map((p) => p.agentId))];
     if (agents.length > 1) {
-      out.push(violation('I2', `task ${task.id} generation ${generation} was pushed to ${agents.join(' and ')}`, pushes.map((p) => p.event.seq)));
+      out.push(violation('I2', 'two-holders', `task ${task.id} generation ${generation} was pushed to ${agents.join(' and ')}`, pushes.map((p) => p.event.seq)));
     } else if (pushes.length > 1) {
       const times = pushes.map((p) => at(p.event.t)).join(', ');
-      out.push(violation('I2', `task ${task.id} generation ${generation} was pushed to ${agents[0]} ${pushes.length} times (${times})`, pushes.map((p) => p.event.seq)));
+      out.push(violation('I2', 'pushed-twice', `task ${task.id} generation ${generation} was pushed to ${agents[0]} ${pushes.length} times (${times})`, pushes.map((p) => p.event.seq)));
     }
   }
   return out;
@@ -33,7 +33,7 @@ function orderViolation(task: TaskRecord, assigns: TaskPush[]): Violation | unde
       if (!sameSocket && !hubOrder) continue;
       const how = sameSocket ? `on connection ${later.conn}` : `with assigned_at ${earlier.assignedAt} < ${later.assignedAt}`;
       return violation(
-        'I2',
+        'I2', 'generation-not-growing',
         `task ${task.id}: generation ${later.generation} (to ${later.agentId}) was pushed after generation ${earlier.generation} (to ${earlier.agentId}) ${how}`,
         [earlier.event.seq, later.event.seq],
       );
@@ -53,7 +53,7 @@ function parityViolation(task: TaskRecord): Violation | undefined {
   for (const push of task.pushes) {
     if (push.generation % 2 === 1) continue;
     return violation(
-      'I2',
+      'I2', 'even-generation-pushed',
       `task ${task.id} was pushed to ${push.agentId} with generation ${push.generation}; an assignment's generation is odd (submit 0, and every step in or out of assigned adds 1)`,
       [push.event.seq],
     );
@@ -62,7 +62,7 @@ function parityViolation(task: TaskRecord): Violation | undefined {
     const even = view.task.generation % 2 === 0;
     if (even === (view.task.status === 'queued')) continue;
     return violation(
-      'I2',
+      'I2', 'generation-parity',
       `task ${task.id} was seen ${view.task.status} at generation ${view.task.generation}; only a queued task has an even generation`,
       [view.event.seq],
     );

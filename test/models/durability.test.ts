@@ -32,6 +32,7 @@ describe('I9 durability', () => {
     expect(I9(h)).toEqual([
       {
         invariant: 'I9',
+        kind: 'terminal-undone',
         name: 'durability',
         message: `task ${task} was acknowledged completed at t=20ms but a view requested at t=49ms shows assigned`,
         evidence: [ack - 1, ack, view],

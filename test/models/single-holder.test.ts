@@ -35,7 +35,7 @@ describe('I2 single holder', () => {
     const first = h.at(11).recv(a1, { type: 'task_assign', task_id: task, generation: 1, assigned_at: 1 });
     const second = h.at(12).recv(a2, { type: 'task_assign', task_id: task, generation: 1, assigned_at: 2 });
     expect(I2(h)).toEqual([
-      { invariant: 'I2', name: 'single-holder', message: `task ${task} generation 1 was pushed to a1 and a2`, evidence: [first, second] },
+      { invariant: 'I2', kind: 'two-holders', name: 'single-holder', message: `task ${task} generation 1 was pushed to a1 and a2`, evidence: [first, second] },
     ]);
   });
 
@@ -59,6 +59,7 @@ describe('I2 single holder', () => {
     expect(I2(h)).toEqual([
       {
         invariant: 'I2',
+        kind: 'even-generation-pushed',
         name: 'single-holder',
         message: `task ${task} was pushed to a1 with generation 2; an assignment's generation is odd (submit 0, and every step in or out of assigned adds 1)`,
         evidence: [push],

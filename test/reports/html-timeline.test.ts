@@ -37,7 +37,7 @@ function history(): { events: HistoryEvent[]; conns: number[]; evidence: number[
 
 function finding(overrides: Partial<HtmlFinding> = {}): HtmlFinding {
   const { events, evidence } = history();
-  const violation: Violation = { invariant: 'I2', name: 'single-holder', message: `pushed twice ${HOSTILE}`, evidence };
+  const violation: Violation = { invariant: 'I2', kind: 'two-holders', name: 'single-holder', message: `pushed twice ${HOSTILE}`, evidence };
   return {
     heading: `Finding 1: I2 single-holder ${HOSTILE}`,
     violations: [violation],
