@@ -17,6 +17,7 @@ import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
 import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
 import { smokeScenarios } from '../src/testing/smoke-scenarios.js';
+import { formatSeed, measureSeed, togetherFaults, type SeedFigures } from './faults-together.js';
 import { countReplays } from './replay.js';
 
 interface BenchOptions extends RunCliOptions {
@@ -28,6 +29,7 @@ interface BenchOptions extends RunCliOptions {
   smoke: boolean;
   sim: boolean;
   network: boolean;
+  together: boolean;
   json?: string;
   [timer: string]: unknown;
 }
@@ -65,10 +67,11 @@ const cmd = new Command('bench:faults')
   .addOption(
     new Option('--replays <n>', "replays of each seed's shrunk counterexample (0: none)").argParser(integerOption(0)).default(0),
   )
-  .addOption(new Option('--jobs <n>', 'fuzz sessions at once').argParser(integerOption(1, 16)).default(1))
+  .addOption(new Option('--jobs <n>', 'runs played at once in each fuzz session, as `npm run fuzz -- --jobs`').argParser(integerOption(1, 64)).default(1))
   .addOption(new Option('--no-smoke', 'skip the smoke scenarios'))
   .addOption(new Option('--sim', 'fuzz the simulated hub too, and show both modes side by side').default(false))
   .addOption(new Option('--no-network', 'with --sim: skip the network mode'))
+  .addOption(new Option('--together', 'one hub with every lifecycle fault that leaves it up (or the --fault ones) at once; one --keep-going invocation per seed').default(false))
   .addOption(new Option('--json <file>', 'also write the table as JSON'));
 addRunOptions(cmd, `faults to measure (default: the whole catalogue)`);
 addTimerOptions(cmd, null);
@@ -78,20 +81,6 @@ function median(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** Runs `work` over `items` with at most `jobs` at once, keeping the results in order. */
-async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
-  return results;
 }
 
 async function smokeCatches(fault: string): Promise<string[]> {
@@ -123,18 +112,14 @@ async function measureMode(
   const family = familyFor(fault, base.family);
   const seeds = Array.from({ length: options.seeds }, (_, i) => options.seed + i);
   const targets = localTargets({ sim: mode === 'sim', timers: explicitTimers(options), faults: fault === null ? [] : [fault] });
-  const outcomes = await pool(seeds, options.jobs, async (seed) => {
-    let runsToFailure = 0;
-    const config: FuzzConfig = { ...base, maxActions: maxActionsFor(options, mode === 'sim'), family, seed, targets };
-    const outcome = await fuzz({
-      ...config,
-      onRunEnd: (run) => {
-        if (run.failed && runsToFailure === 0) runsToFailure = run.index + 1;
-      },
-    });
+  const outcomes = [];
+  for (const seed of seeds) {
+    const config: FuzzConfig = { ...base, maxActions: maxActionsFor(options, mode === 'sim'), family, seed, targets, jobs: options.jobs };
+    const outcome = await fuzz(config);
+    const runsToFailure = (outcome.findings[0]?.firstRun ?? -1) + 1;
     const replayed = outcome.failure === undefined ? 0 : await countReplays(config, outcome.failure, options.replays);
-    return { outcome, runsToFailure, replayed };
-  });
+    outcomes.push({ outcome, runsToFailure, replayed });
+  }
   const found = outcomes.filter(({ outcome }) => outcome.failure !== undefined);
   return {
     detected: found.length,
@@ -195,6 +180,11 @@ async function main(): Promise<void> {
     agents: options.agents,
     timeoutPerRunMs: options.timeoutPerRun ?? DEFAULT_RUN_TIMEOUT_MS,
   };
+  const modes: Mode[] = [...(options.network || !options.sim ? (['network'] as const) : []), ...(options.sim ? (['sim'] as const) : [])];
+  if (options.together) {
+    await together(options, modes, family, base);
+    return;
+  }
   const faults = options.fault.length > 0 ? options.fault : FAULT_CATALOGUE.map((fault) => fault.name);
   const started = Date.now();
   console.log(
@@ -203,7 +193,6 @@ async function main(): Promise<void> {
       'columns per mode: seeds that found it, median runs to the first failure, median shrunk length, ' +
       `${options.replays > 0 ? `replays of the shrunk counterexamples that reproduced them (${options.replays} each), ` : ''}invariants broken, wall`,
   );
-  const modes: Mode[] = [...(options.network || !options.sim ? (['network'] as const) : []), ...(options.sim ? (['sim'] as const) : [])];
   const replays = options.replays > 0;
   console.log(header(modes, replays));
   const rows: FaultRow[] = [];
@@ -219,6 +208,35 @@ async function main(): Promise<void> {
     await mkdir(dirname(options.json), { recursive: true });
     await writeFile(options.json, `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`table written to ${options.json}`);
+  }
+}
+
+async function together(options: BenchOptions, modes: readonly Mode[], family: PropertyFamily, base: Omit<FuzzConfig, 'seed' | 'targets' | 'maxActions'>): Promise<void> {
+  const faults = options.fault.length > 0 ? options.fault : togetherFaults();
+  console.log(
+    `machine: ${cpus().length} cores, node ${process.version}; ${faults.length} faults at once (${faults.join(' ')}); ` +
+      `${options.seeds} seeds from ${options.seed}, --keep-going, ${options.runs} runs each, --jobs ${options.jobs}`,
+  );
+  const report: Record<string, SeedFigures[]> = {};
+  for (const mode of modes) {
+    const sim = mode === 'sim';
+    const rows: SeedFigures[] = [];
+    for (let seed = options.seed; seed < options.seed + options.seeds; seed++) {
+      const row = await measureSeed({ ...base, maxActions: maxActionsFor(options, sim), jobs: options.jobs }, family, sim, faults, seed, explicitTimers(options));
+      rows.push(row);
+      console.log(`${mode.padEnd(8)} ${formatSeed(row, faults.length)}`);
+    }
+    const share = median(rows.map((row) => row.credited.length / faults.length)) ?? 0;
+    console.log(
+      `${mode.padEnd(8)} median seed credited with ${(share * 100).toFixed(0)} % of the ${faults.length} faults; ` +
+        `most findings for one fault in any seed: ${Math.max(...rows.map((row) => row.maxSplit))}; ` +
+        `median wall ${median(rows.map((row) => row.wallSeconds))} s`,
+    );
+    report[mode] = rows;
+  }
+  if (options.json) {
+    await mkdir(dirname(options.json), { recursive: true });
+    await writeFile(options.json, `${JSON.stringify({ faults, runs: options.runs, report }, null, 2)}\n`);
   }
 }
 

@@ -86,14 +86,11 @@ async function main(): Promise<void> {
 
 /** Finds the fault once, then replays the shrunk counterexample. */
 async function measureFault(config: FuzzConfig, replays: number): Promise<FaultFigures> {
-  let runsToFail = 0;
-  config.onRunEnd = (run) => {
-    if (run.failed && runsToFail === 0) runsToFail = run.index + 1;
-  };
-  const failure = (await fuzz(config)).failure;
-  if (failure === undefined) return { found: false, runsToFail: 0, shrunk: 0, shrinks: 0, replayed: 0 };
+  const [finding] = (await fuzz(config)).findings;
+  if (finding === undefined) return { found: false, runsToFail: 0, shrunk: 0, shrinks: 0, replayed: 0 };
+  const { failure } = finding;
   const replayed = await countReplays(config, failure, replays);
-  return { found: true, runsToFail, shrunk: failure.actions.length, shrinks: failure.shrinks, replayed };
+  return { found: true, runsToFail: finding.firstRun + 1, shrunk: failure.actions.length, shrinks: failure.shrinks, replayed };
 }
 
 void main();

@@ -4,6 +4,7 @@ import type { Violation } from '../../models/check.js';
 import { describeAction, type Action } from '../actions/action.js';
 import { redactText } from '../http/redact.js';
 import type { ActionOutcome } from '../runner/execute-action.js';
+import type { Finding } from '../runner/findings.js';
 import type { SimStep } from '../sim/scheduler.js';
 import { formatTrace } from './schedule-report.js';
 
@@ -81,4 +82,19 @@ export function formatFailure(input: FailureReportInput): string {
   lines.push('', pc.bold('Replay:'));
   for (const command of input.replayCommands) lines.push(`  ${command}`);
   return lines.join('\n');
+}
+
+/** With several findings: one line each, what it broke, where it was first seen, how often, how small it got. */
+export function formatFindingsTable(findings: readonly Finding[]): string {
+  const rows = findings.map((f) => [
+    String(f.number),
+    f.buckets.join(', '),
+    f.fromCorpus === undefined ? String(f.firstRun + 1) : 'corpus',
+    String(f.hits),
+    `${f.failure.actions.length} (of ${f.originalLength})`,
+  ]);
+  const head = ['finding', 'invariant/kind', 'first run', 'runs hit', 'shrunk length'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [pc.bold(line(head)), ...rows.map(line)].join('\n');
 }

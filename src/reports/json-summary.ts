@@ -6,9 +6,10 @@
 import type { TimerSettings } from '../../models/history.js';
 import { INVARIANTS, type Violation } from '../../models/check.js';
 import { describeAction, type Action } from '../actions/action.js';
+import type { Finding } from '../runner/findings.js';
 import { agentNamesFor, type FuzzConfig, type FuzzOutcome } from '../runner/fuzz.js';
 
-export const SUMMARY_FORMAT = 'agentcom-fuzz/summary@1';
+export const SUMMARY_FORMAT = 'agentcom-fuzz/summary@2';
 
 export interface FailureSummary {
   violations: Violation[];
@@ -22,6 +23,26 @@ export interface FailureSummary {
   /** Commands that replay the failure; the first replays the saved file when there is one. */
   replay: string[];
   savedTo: string | null;
+}
+
+/** One distinct defect: its counterexample as `failure` has it, and how the campaign met it. */
+export interface FindingSummary extends FailureSummary {
+  number: number;
+  /** Its own seed: a corpus entry keeps the one it was found with. */
+  seed: number;
+  /** The buckets (invariant/kind) it was opened for. */
+  bucket: string[];
+  /** 1-based run that found it; null when it came from the corpus. */
+  firstRun: number | null;
+  hits: number;
+  /** How shrinking ended: done, budget, interrupted, hub-down, or replayed (a replay or corpus entry, not shrunk). */
+  shrinkEnd: string | null;
+  shrinkAttempts: number;
+  shrinkMs: number;
+  originalLength: number;
+  fromCorpus: string | null;
+  /** Buckets candidates broke while this finding shrank, though not its own. */
+  alsoSeen: string[];
 }
 
 export interface FuzzSummary {
@@ -50,6 +71,9 @@ export interface FuzzSummary {
     /** Deliberate defects of the embedded hub. */
     faults: string[];
   };
+  /** Every distinct finding (one without --keep-going). */
+  findings: FindingSummary[];
+  /** The first finding, for readers of summary@1. */
   failure: FailureSummary | null;
   runnerError: string | null;
 }
@@ -61,14 +85,38 @@ export interface SummaryInput {
   profile: string;
   url: string | null;
   signal: string | null;
-  replay: string[];
-  savedTo: string | null;
+  findings: ReadonlyArray<{ finding: Finding; replay: string[]; savedTo: string | null }>;
+}
+
+function findingSummary(config: FuzzConfig, { finding, replay, savedTo }: SummaryInput['findings'][number]): FindingSummary {
+  const agentNames = agentNamesFor({ agents: finding.agents ?? config.agents });
+  const { failure } = finding;
+  return {
+    number: finding.number,
+    seed: failure.seed,
+    bucket: finding.buckets,
+    firstRun: finding.fromCorpus === undefined ? finding.firstRun + 1 : null,
+    hits: finding.hits,
+    shrinkEnd: finding.shrinkEnd,
+    shrinkAttempts: finding.shrinkAttempts,
+    shrinkMs: finding.shrinkMs,
+    originalLength: finding.originalLength,
+    fromCorpus: finding.fromCorpus ?? null,
+    alsoSeen: finding.alsoSeen,
+    violations: failure.violations,
+    actions: failure.actions,
+    steps: failure.actions.map((action) => describeAction(action, agentNames)),
+    path: failure.path,
+    shrinks: failure.shrinks,
+    replay,
+    savedTo,
+  };
 }
 
 export function fuzzSummary(input: SummaryInput): FuzzSummary {
   const { config, outcome } = input;
-  const failure = outcome.failure;
-  const agentNames = agentNamesFor(config);
+  const findings = input.findings.map((entry) => findingSummary(config, entry));
+  const first = findings[0];
   return {
     format: SUMMARY_FORMAT,
     ok: outcome.ok && input.signal === null,
@@ -90,17 +138,18 @@ export function fuzzSummary(input: SummaryInput): FuzzSummary {
       canRestart: config.targets.canRestart,
       faults: [...config.targets.faults],
     },
+    findings,
     failure:
-      failure === undefined
+      first === undefined
         ? null
         : {
-            violations: failure.violations,
-            actions: failure.actions,
-            steps: failure.actions.map((action) => describeAction(action, agentNames)),
-            path: failure.path,
-            shrinks: failure.shrinks,
-            replay: input.replay,
-            savedTo: input.savedTo,
+            violations: first.violations,
+            actions: first.actions,
+            steps: first.steps,
+            path: first.path,
+            shrinks: first.shrinks,
+            replay: first.replay,
+            savedTo: first.savedTo,
           },
     runnerError: outcome.runnerError ?? null,
   };

@@ -1,7 +1,8 @@
 /**
  * `npm run fuzz -- --junit FILE`: the verdict as JUnit XML, for CI test
  * reports. One test case per invariant the property checks; a violated one
- * fails with the shrunk counterexample and the replay command. Built from
+ * fails listing every finding that broke it, each with its shrunk
+ * counterexample and replay commands. Built from
  * the JSON summary, so the two reports never disagree.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,15 +28,18 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
+/** Every finding that broke this invariant, each with its counterexample and replay commands. */
 function failureBody(summary: FuzzSummary, invariant: string): string {
-  const failure = summary.failure;
-  if (failure === null) return '';
-  const lines = failure.violations.filter((v) => v.invariant === invariant).map((v) => `✗ ${v.invariant} ${v.name}: ${v.message}`);
-  lines.push('', `Counterexample (${failure.steps.length} actions, shrunk ${failure.shrinks} time(s), seed ${summary.seed}, path ${failure.path}):`);
-  lines.push(...failure.steps.map((step, i) => `${String(i + 1).padStart(3)}. ${step}`));
-  if (failure.savedTo !== null) lines.push('', `Saved to ${failure.savedTo}`);
-  lines.push('', 'Replay:', ...failure.replay.map((command) => `  ${command}`));
-  return lines.join('\n');
+  const lines: string[] = [];
+  for (const finding of summary.findings.filter((f) => f.violations.some((v) => v.invariant === invariant))) {
+    if (summary.findings.length > 1) lines.push(`── finding ${finding.number} (${finding.bucket.join(', ')}; ${finding.hits} run(s) hit it)`);
+    lines.push(...finding.violations.filter((v) => v.invariant === invariant).map((v) => `✗ ${v.invariant} ${v.name}: ${v.message}`));
+    lines.push('', `Counterexample (${finding.steps.length} actions, shrunk ${finding.shrinks} time(s), seed ${finding.seed}, path ${finding.path}):`);
+    lines.push(...finding.steps.map((step, i) => `${String(i + 1).padStart(3)}. ${step}`));
+    if (finding.savedTo !== null) lines.push('', `Saved to ${finding.savedTo}`);
+    lines.push('', 'Replay:', ...finding.replay.map((command) => `  ${command}`), '');
+  }
+  return lines.join('\n').trimEnd();
 }
 
 interface Case {
@@ -49,7 +53,7 @@ interface Case {
 
 function invariantCase(summary: FuzzSummary, invariant: { id: string; name: string }): Case {
   const name = `${invariant.id} ${invariant.name}`;
-  const violations = summary.failure?.violations.filter((v) => v.invariant === invariant.id) ?? [];
+  const violations = summary.findings.flatMap((f) => f.violations.filter((v) => v.invariant === invariant.id));
   const [first] = violations;
   if (first !== undefined) {
     const inner = `<failure${attributes({ type: invariant.id, message: first.message })}>${escapeXml(failureBody(summary, invariant.id))}</failure>`;

@@ -2,12 +2,14 @@ import cliProgress from 'cli-progress';
 
 /**
  * A progress bar on a terminal; silent when stderr is not a terminal (CI
- * logs, pipes) or when there is nothing to count towards. Runs past the total
- * are shrinking runs, counted apart.
+ * logs, pipes) or when there is nothing to count towards. It counts finished
+ * runs (with --jobs, several play at once), and says what shrinking is doing.
  */
 export class ProgressLine {
   private readonly bar: cliProgress.SingleBar | undefined;
   private failing = 0;
+  private done = 0;
+  private shrinking: string | null = null;
 
   constructor(stream: NodeJS.WriteStream, private readonly total: number) {
     if (!stream.isTTY || total <= 0) return;
@@ -20,11 +22,37 @@ export class ProgressLine {
 
   update(done: number, failed: boolean): void {
     if (failed) this.failing++;
-    const status = this.failing > 0 ? `shrinking: ${this.failing} failing run(s)` : 'all passing';
-    this.bar?.update(Math.min(done, this.total), { status });
+    this.done = Math.max(this.done, done);
+    this.render();
   }
 
-  done(): void {
+  /** What shrinking is at (attempts, length, time), or null once it ends. */
+  shrink(status: string | null): void {
+    this.shrinking = status;
+    this.render();
+  }
+
+  /** Clears the bar so a block can be printed, then draws it again below. */
+  around(print: () => void): void {
+    if (this.bar === undefined) {
+      print();
+      return;
+    }
+    this.bar.stop();
+    print();
+    this.bar.start(this.total, Math.min(this.done, this.total), { status: this.status() });
+  }
+
+  private status(): string {
+    if (this.shrinking !== null) return this.shrinking;
+    return this.failing > 0 ? `${this.failing} failing run(s)` : 'all passing';
+  }
+
+  private render(): void {
+    this.bar?.update(Math.min(this.done, this.total), { status: this.status() });
+  }
+
+  stop(): void {
     this.bar?.stop();
   }
 }

@@ -1,15 +1,14 @@
-import fc from 'fast-check';
 import type { HistoryEvent } from '../../models/history.js';
 import { checkHistory, type Violation } from '../../models/check.js';
-import { actionArbitrary, actionsArbitrary } from '../../properties/action-arbitraries.js';
+import { at, violation } from '../../models/invariants/catalog.js';
 import type { PropertyFamily } from '../../properties/family.js';
-import { scheduledActionsArbitrary, type ScheduledActions } from '../../properties/schedule-arbitrary.js';
 import type { Action } from '../actions/action.js';
 import { NATURAL_ORDER, type Schedule } from '../sim/schedule.js';
 import type { SimStep } from '../sim/scheduler.js';
 import type { TargetFactory } from '../targets/target.js';
 import type { ActionOutcome } from './execute-action.js';
-import { runOnce, type RunResult, type RunSetup } from './run-once.js';
+import type { CampaignEvent, Finding } from './findings.js';
+import { runOnce, type HubDown, type RunResult, type RunSetup } from './run-once.js';
 
 export const CAPABILITY_POOL: readonly string[] = ['python', 'gpu', 'web'];
 export const JANITOR_ID = 'janitor';
@@ -23,18 +22,32 @@ export interface FuzzConfig {
   agents: number;
   maxActions: number;
   timeoutPerRunMs: number;
-  /** Aborted (Ctrl-C): the current run tears down at once and no further run starts. */
+  /** Aborted (a signal): the current runs tear down at once, shrinking stops with the best so far. */
   signal?: AbortSignal;
   /** Stop starting new runs after this long (shrinking included). */
   timeBudgetMs?: number;
+  /** Shrinking one finding stops after this long with the best so far (never past the time budget). */
+  shrinkBudgetMs?: number;
+  /** After a finding, go on exploring; report every distinct one. */
+  keepGoing?: boolean;
+  /** With keepGoing: stop once this many distinct findings are known. */
+  maxFindings?: number;
+  /** Runs played at once. */
+  jobs?: number;
   targets: TargetFactory;
-  onRunEnd?: (run: { index: number; failed: boolean; actions: number }) => void;
+  /** Saved failures to replay before exploring (the corpus), already matched to the family and target kind. */
+  corpus?: ReadonlyArray<{ file: string; failure: SavedFailure }>;
+  /** The campaign's event stream; awaited, so a reporter's save ends before the campaign goes on. */
+  onEvent?: (event: CampaignEvent) => void | Promise<void>;
 }
+
+export const DEFAULT_SHRINK_BUDGET_MS = 300_000;
+export const DEFAULT_MAX_FINDINGS = 10;
 
 export interface Failure {
   family: string;
   seed: number;
-  /** fast-check's path to the shrunk counterexample. */
+  /** fast-check's path to the (shrunk) counterexample. */
   path: string;
   actions: Action[];
   /** How concurrent events were ordered (simulation only; natural order otherwise). */
@@ -49,14 +62,35 @@ export interface Failure {
 
 export interface FuzzOutcome {
   ok: boolean;
+  /** Runs finished (shrinking attempts not counted). */
   runs: number;
   elapsedMs: number;
   /** Actions played, over every run including shrinking. */
   actionsPlayed: number;
+  /** Fewer runs than asked: a signal, the time budget, --max-findings or a hub gone for good. */
   interrupted: boolean;
+  /** Every distinct finding, in the order found. */
+  findings: Finding[];
+  /** The first finding's counterexample (what one-finding readers want). */
   failure?: Failure;
   /** The runner, not the hub, failed; its message. */
   runnerError?: string;
+}
+
+/** What the campaign needs of a saved failure file to play it again. */
+export interface SavedFailure {
+  seed: number;
+  path: string;
+  agents: number;
+  actions: Action[];
+  schedule?: Schedule;
+  violations: Violation[];
+}
+
+/** A run as played and judged. */
+export interface Played {
+  result: RunResult;
+  violations: Violation[];
 }
 
 /** Agent names as actions and reports use them; a target may prefix them per run. */
@@ -76,19 +110,30 @@ export function runSetupFor(config: Pick<FuzzConfig, 'agents' | 'targets' | 'tim
   };
 }
 
-/** The model's verdict on one run, plus what only the runner can see (a run that never ended). */
+/** The model's verdict on one run, plus what only the runner can see (a run that never ended, a hub that went down). */
 export function judge(result: RunResult, family: PropertyFamily, timeoutPerRunMs: number): Violation[] {
   const { violations } = checkHistory(result.history, { invariants: [...family.invariants] });
-  if (!result.timedOut) return violations;
-  return [
-    ...violations,
-    {
-      invariant: 'I10',
-      name: 'availability',
-      message: `the run did not finish within --timeout-per-run ${timeoutPerRunMs} ms`,
-      evidence: [Math.max(0, result.history.length - 1)],
-    },
-  ];
+  const extra: Violation[] = [];
+  if (result.timedOut) {
+    extra.push(violation('I10', 'run-timeout', `the run did not finish within --timeout-per-run ${timeoutPerRunMs} ms`, [Math.max(0, result.history.length - 1)]));
+  }
+  if (result.hubDown !== undefined) extra.push(hubDownViolation(result.history, result.hubDown));
+  return [...violations, ...extra];
+}
+
+export function hubDownViolation(history: readonly HistoryEvent[], down: HubDown): Violation {
+  const lastAnswer = history.filter((event) => event.seq < down.healthSeq && answered(event)).at(-1);
+  const seen = lastAnswer === undefined ? 'no answer was ever seen' : `the last answer seen was #${lastAnswer.seq} at ${at(lastAnswer.t)}`;
+  return violation(
+    'I10',
+    'hub-down',
+    `the hub went down during the run: GET /health after it got no answer (${down.reason}); ${seen}`,
+    [down.healthSeq, ...(lastAnswer === undefined ? [] : [lastAnswer.seq])],
+  );
+}
+
+function answered(event: HistoryEvent): boolean {
+  return event.kind === 'ws_recv' || (event.kind === 'http' && event.payload.status !== null);
 }
 
 /** Play one action sequence on a fresh target and judge it. */
@@ -97,71 +142,13 @@ export async function playOnce(
   seed: number | null,
   actions: readonly Action[],
   schedule: Schedule = NATURAL_ORDER,
-): Promise<{ result: RunResult; violations: Violation[] }> {
-  const result = await runOnce(runSetupFor(config, seed), actions, schedule);
+  options: Pick<RunSetup, 'signal' | 'cutShortWhen'> = {},
+): Promise<Played> {
+  const result = await runOnce({ ...runSetupFor(config, seed), ...options }, actions, schedule);
   if (result.error !== undefined) throw new RunnerError(result.error);
   return { result, violations: judge(result, config.family, config.timeoutPerRunMs) };
 }
 
-class RunnerError extends Error {}
+export class RunnerError extends Error {}
 
-/** Generate, run, judge and shrink: the whole of `npm run fuzz` but the printing. */
-export async function fuzz(config: FuzzConfig): Promise<FuzzOutcome> {
-  const generators = {
-    agents: config.agents,
-    capabilityPool: CAPABILITY_POOL,
-    maxActions: config.maxActions,
-    canRestart: config.targets.canRestart,
-    simulated: config.targets.kind === 'sim',
-  };
-  // Only a simulation has interleavings to generate; elsewhere the OS orders events.
-  const runs: fc.Arbitrary<ScheduledActions> =
-    config.targets.kind === 'sim'
-      ? scheduledActionsArbitrary(actionArbitrary(generators, config.family.weights), config.maxActions)
-      : actionsArbitrary(generators, config.family.weights).map((actions) => ({ actions, schedule: NATURAL_ORDER }));
-  let runIndex = 0;
-  let actionsPlayed = 0;
-  let lastFailure: Omit<Failure, 'path' | 'shrinks'> | undefined;
-  const property = fc.asyncProperty(runs, async ({ actions, schedule }) => {
-    // fast-check cannot be stopped from outside; once interrupted, every run passes without playing.
-    if (config.signal?.aborted) return true;
-    const { result, violations } = await playOnce(config, config.seed, actions, schedule);
-    if (config.signal?.aborted) return true;
-    actionsPlayed += result.outcomes.length;
-    config.onRunEnd?.({ index: runIndex++, failed: violations.length > 0, actions: actions.length });
-    if (violations.length === 0) return true;
-    lastFailure = {
-      family: config.family.name,
-      seed: config.seed,
-      actions,
-      schedule,
-      trace: result.trace,
-      outcomes: result.outcomes,
-      violations,
-      history: result.history,
-    };
-    return false;
-  });
-
-  const started = Date.now();
-  const details = await fc.check(property, {
-    numRuns: config.runs,
-    seed: config.seed,
-    ...(config.path === undefined ? {} : { path: config.path, endOnFailure: true }),
-    ...(config.timeBudgetMs === undefined ? {} : { interruptAfterTimeLimit: config.timeBudgetMs }),
-  });
-  const elapsedMs = Date.now() - started;
-  const base = { runs: details.numRuns, elapsedMs, actionsPlayed, interrupted: details.interrupted };
-  if (!details.failed) return { ok: true, ...base };
-  if (details.errorInstance instanceof RunnerError) {
-    return { ok: false, ...base, runnerError: details.errorInstance.message };
-  }
-  if (lastFailure === undefined) {
-    return { ok: false, ...base, runnerError: String(details.errorInstance ?? 'the property failed without a run') };
-  }
-  return {
-    ok: false,
-    ...base,
-    failure: { ...lastFailure, path: details.counterexamplePath ?? '', shrinks: details.numShrinks },
-  };
-}
+export { fuzz } from './campaign.js';

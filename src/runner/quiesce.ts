@@ -103,21 +103,30 @@ function playsOut(behaviour: Behaviour): boolean {
  * hub's own word) until every task we submitted is terminal or the deadline
  * passes. Judging whether that happened is the model's business.
  */
-export async function quiesce(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
+export async function quiesce(
+  ctx: RunContext,
+  janitorId: string,
+  capabilityPool: readonly string[],
+  settled: () => boolean = () => false,
+): Promise<void> {
   const started = ctx.env.clock.monotonicNow();
-  await driveToTerminal(ctx, janitorId, capabilityPool);
+  await driveToTerminal(ctx, janitorId, capabilityPool, settled);
+  if (settled()) return;
   // Where waiting is free, the run outlasts the model's reaction slack, so what the hub owes by then
   // (closing a replaced session, say) is owed within the run and not cut off by its end.
   const left = started + REACTION_SLACK_MS + SIM_SLACK_MARGIN_MS - ctx.env.clock.monotonicNow();
   if (ctx.mode === 'sim' && !ctx.closed && left > 0) await sleep(ctx.env.clock, left);
 }
 
-async function driveToTerminal(ctx: RunContext, janitorId: string, capabilityPool: readonly string[]): Promise<void> {
+/** `settled` is asked after every step: true ends the quiesce there. */
+async function driveToTerminal(ctx: RunContext, janitorId: string, capabilityPool: readonly string[], settled: () => boolean): Promise<void> {
   // Failing or slow agents would only keep work from ending, so they finish it from now on; one that sits on its
   // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
   for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');
   await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.mode]);
+  if (settled()) return;
   await letAcceptanceTimersFire(ctx);
+  if (settled()) return;
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');
   const janitor = await ctx.newAgent(janitorId, [...capabilityPool], 'complete');
   ctx.agents.set(janitorId, janitor);
@@ -125,7 +134,7 @@ async function driveToTerminal(ctx: RunContext, janitorId: string, capabilityPoo
 
   const now = (): number => ctx.env.clock.monotonicNow();
   const deadline = now() + quiesceDeadlineMs(ctx.target.timers);
-  while (!ctx.closed && now() < deadline) {
+  while (!ctx.closed && now() < deadline && !settled()) {
     // Frames tell us early when all is done; the hub's lists are the final word,
     // and are asked now and then anyway, since an ack can die with its socket.
     const askHubAt = Math.min(now() + HTTP_RECHECK_MS * 3, deadline);

@@ -22,6 +22,19 @@ export interface RunSetup {
   timeoutPerRunMs: number;
   /** Aborted (Ctrl-C): the run stops where it is and tears down at once, revoking what it minted. */
   signal?: AbortSignal;
+  /**
+   * Asked after the actions and after each step of the quiesce: true ends the
+   * run there (what it is looking for is already in the history), sparing the
+   * waits for timers that cannot change the verdict.
+   */
+  cutShortWhen?: (history: readonly HistoryEvent[]) => boolean;
+}
+
+/** The hub did not answer /health once the run was over: it went down during the run. */
+export interface HubDown {
+  /** seq of the unanswered GET /health. */
+  healthSeq: number;
+  reason: string;
 }
 
 export interface RunResult {
@@ -33,6 +46,9 @@ export interface RunResult {
   error?: string;
   /** What a simulated target's scheduler did, step by step; empty for a real one. */
   trace: readonly SimStep[];
+  /** Ended early by `cutShortWhen`: no full quiesce, no snapshot. */
+  cutShort: boolean;
+  hubDown?: HubDown;
 }
 
 const TEARDOWN_DEADLINE_MS = 10_000;
@@ -91,6 +107,11 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
     },
   });
 
+  let cutShort = false;
+  const settled = (): boolean => {
+    cutShort ||= setup.cutShortWhen?.(recorder.snapshot()) ?? false;
+    return cutShort;
+  };
   const play = async (): Promise<void> => {
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'actions' } });
     for (const [index, action] of actions.entries()) {
@@ -100,21 +121,24 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
       outcomes.push(await executeAction(ctx, action));
     }
     target.beginAction?.(actions.length);
+    if (settled()) return;
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'quiesce' } });
-    await quiesce(ctx, janitorId, setup.capabilityPool);
-    if (ctx.closed) return;
+    await quiesce(ctx, janitorId, setup.capabilityPool, settled);
+    if (ctx.closed || cutShort) return;
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'snapshot' } });
     await takeSnapshot(ctx);
   };
 
   let timedOut = false;
   let error: string | undefined;
+  let hubDown: HubDown | undefined;
   try {
     await withDeadline(clock, untilAborted(play(), setup.signal), setup.timeoutPerRunMs, 'the run');
   } catch (caught) {
     if (caught instanceof RunTimeout) timedOut = true;
     else if (!(caught instanceof RunInterrupted) && !hubFailed(caught)) error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
   } finally {
+    if (error === undefined && !setup.signal?.aborted) hubDown = await askHealth(ctx);
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'teardown' } });
     await withDeadline(
       clock,
@@ -127,5 +151,26 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
     );
   }
   const trace = target.trace?.() ?? [];
-  return { history: recorder.snapshot(), outcomes, timedOut, trace, ...(error === undefined ? {} : { error }) };
+  return {
+    history: recorder.snapshot(),
+    outcomes,
+    timedOut,
+    trace,
+    cutShort,
+    ...(error === undefined ? {} : { error }),
+    ...(hubDown === undefined ? {} : { hubDown }),
+  };
+}
+
+/** Whatever the run did, the hub must still answer once it is over; the question goes into the history as evidence. */
+async function askHealth(ctx: RunContext): Promise<HubDown | undefined> {
+  try {
+    await ctx.client.health();
+    return undefined;
+  } catch (caught) {
+    const history = ctx.recorder.snapshot();
+    const asked = history.filter((event) => event.kind === 'http' && event.payload.path === '/health').at(-1);
+    const reason = caught instanceof HubUnreachableError ? caught.reason : caught instanceof Error ? caught.message : String(caught);
+    return { healthSeq: asked?.seq ?? history.length - 1, reason };
+  }
 }

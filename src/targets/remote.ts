@@ -143,11 +143,24 @@ export function remoteTargets(options: RemoteTargetOptions): TargetFactory {
   const { url, adminToken, timers, restartCommand } = options;
   const wsUrl = wsUrlOf(url);
   const canRestart = restartCommand !== undefined;
+  async function restart(crash: boolean): Promise<void> {
+    if (restartCommand === undefined) throw new Error('this hub cannot be restarted: no --restart-cmd');
+    await runRestartCommand(restartCommand, crash);
+    await withClient(url, adminToken, CHECK_DEADLINE_MS, (client) =>
+      waitForHealth(client, HEALTH_AFTER_RESTART_MS, `${url}/health after --restart-cmd`),
+    );
+  }
   return {
     kind: 'remote',
     timers,
     canRestart,
     faults: [],
+    checkAlive: () =>
+      withClient(url, adminToken, CHECK_DEADLINE_MS, (client) => client.health()).then(
+        () => null,
+        (error: unknown) => (error instanceof HubUnreachableError ? error.reason : (error as Error).message),
+      ),
+    ...(canRestart ? { revive: () => restart(true) } : {}),
     async open(): Promise<Target> {
       const runId = randomBytes(4).toString('hex');
       const namespace = `fz-${runId}-`;
@@ -160,13 +173,7 @@ export function remoteTargets(options: RemoteTargetOptions): TargetFactory {
         canRestart,
         namespace,
         isolationCapability: `fz-${runId}`,
-        async restart(crash: boolean): Promise<void> {
-          if (restartCommand === undefined) throw new Error('this hub cannot be restarted: no --restart-cmd');
-          await runRestartCommand(restartCommand, crash);
-          await withClient(url, adminToken, CHECK_DEADLINE_MS, (client) =>
-            waitForHealth(client, HEALTH_AFTER_RESTART_MS, `${url}/health after --restart-cmd`),
-          );
-        },
+        restart,
         async dispose(): Promise<void> {
           await withClient(url, adminToken, CLEANUP_DEADLINE_MS, (client) => revokeNamespace(client, namespace)).catch(
             (error: unknown) => options.onWarning?.(`could not revoke the tokens of agents ${namespace}*: ${(error as Error).message}`),

@@ -46,4 +46,11 @@ export interface TargetFactory {
   readonly canRestart: boolean;
   readonly faults: readonly string[];
   open(run: RunInput): Promise<Target>;
+  /**
+   * A hub that outlives the runs (--hub): null while it answers /health, else
+   * why not. A target made fresh for every run has nothing to check.
+   */
+  checkAlive?(): Promise<string | null>;
+  /** Brings back a hub that stopped answering (--restart-cmd); absent when nothing can. */
+  revive?(): Promise<void>;
 }

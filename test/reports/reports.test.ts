@@ -1,7 +1,8 @@
 // The JSON summary and the JUnit XML built from it.
 import { describe, expect, it } from 'vitest';
 import { findFamily } from '../../properties/index.js';
-import type { FuzzConfig, FuzzOutcome } from '../../src/runner/fuzz.js';
+import type { Finding } from '../../src/runner/findings.js';
+import type { Failure, FuzzConfig, FuzzOutcome } from '../../src/runner/fuzz.js';
 import { fuzzSummary, SUMMARY_FORMAT, type SummaryInput } from '../../src/reports/json-summary.js';
 import { junitXml } from '../../src/reports/junit.js';
 import { NATURAL_ORDER } from '../../src/sim/schedule.js';
@@ -20,7 +21,54 @@ const config: FuzzConfig = {
   targets: embeddedTargets({ timers: FAST_TIMERS, faults: ['unfenced-complete'] }),
 };
 
-const passed: FuzzOutcome = { ok: true, runs: 50, elapsedMs: 10_000, actionsPlayed: 500, interrupted: false };
+const passed: FuzzOutcome = { ok: true, runs: 50, elapsedMs: 10_000, actionsPlayed: 500, interrupted: false, findings: [] };
+
+const fencingFailure: Failure = {
+  family: 'fencing',
+  seed: 42,
+  path: '6:1:0',
+  actions: [
+    { kind: 'connect', agent: 0, capabilities: [], behaviour: 'complete' },
+    { kind: 'stale-generation', op: 'complete', generation: 'zero' },
+  ],
+  outcomes: [{ status: 'done' }, { status: 'done' }],
+  violations: [{ invariant: 'I3', kind: 'unfenced-report', name: 'fencing', message: 'a <stale> "complete" & more\u0001', evidence: [3, 4] }],
+  history: [],
+  shrinks: 4,
+  schedule: NATURAL_ORDER,
+  trace: [],
+};
+
+function findingOf(number: number, failure: Failure, firstRun: number, hits: number): Finding {
+  return {
+    number,
+    buckets: [...new Set(failure.violations.map((v) => `${v.invariant}/${v.kind}`))],
+    firstRun,
+    hits,
+    failure,
+    originalLength: 9,
+    shrinkEnd: 'done',
+    shrinkAttempts: 20,
+    shrinkMs: 1500,
+    alsoSeen: [],
+  };
+}
+
+const fencingFinding = findingOf(1, fencingFailure, 6, 3);
+const lostFinding = findingOf(
+  2,
+  {
+    ...fencingFailure,
+    path: '40:2',
+    actions: [{ kind: 'connect', agent: 1, capabilities: [], behaviour: 'ignore' }],
+    violations: [
+      { invariant: 'I1', kind: 'not-terminal', name: 'exactly-once', message: 'task t is not terminal after quiesce', evidence: [9] },
+      { invariant: 'I3', kind: 'non-contract-error', name: 'fencing', message: 'rejected with a stranger error', evidence: [7] },
+    ],
+  },
+  40,
+  1,
+);
 
 const failed: FuzzOutcome = {
   ok: false,
@@ -28,27 +76,20 @@ const failed: FuzzOutcome = {
   elapsedMs: 3_000,
   actionsPlayed: 80,
   interrupted: false,
-  failure: {
-    family: 'fencing',
-    seed: 42,
-    path: '6:1:0',
-    actions: [
-      { kind: 'connect', agent: 0, capabilities: [], behaviour: 'complete' },
-      { kind: 'stale-generation', op: 'complete', generation: 'zero' },
-    ],
-    outcomes: [{ status: 'done' }, { status: 'done' }],
-    violations: [{ invariant: 'I3', name: 'fencing', message: 'a <stale> "complete" & more\u0001', evidence: [3, 4] }],
-    history: [],
-    shrinks: 4,
-    schedule: NATURAL_ORDER,
-    trace: [],
-  },
+  findings: [fencingFinding],
+  failure: fencingFailure,
 };
 
+const twoFindings: FuzzOutcome = { ...failed, runs: 50, findings: [fencingFinding, lostFinding] };
+
 function input(outcome: FuzzOutcome, overrides: Partial<SummaryInput> = {}): SummaryInput {
-  const replay = outcome.failure ? ['npm run fuzz -- --replay 42:6:1:0 --property fencing --fault unfenced-complete'] : [];
-  const exitCode = outcome.failure ? 1 : 0;
-  return { config, outcome, exitCode, profile: 'fast', url: null, signal: null, replay, savedTo: null, ...overrides };
+  const findings = outcome.findings.map((finding) => ({
+    finding,
+    replay: [`npm run fuzz -- --replay 42:${finding.failure.path} --property fencing --fault unfenced-complete`],
+    savedTo: null,
+  }));
+  const exitCode = outcome.findings.length > 0 ? 1 : 0;
+  return { config, outcome, exitCode, profile: 'fast', url: null, signal: null, findings, ...overrides };
 }
 
 describe('JSON summary', () => {
@@ -65,6 +106,7 @@ describe('JSON summary', () => {
       interrupted: false,
       signal: null,
       target: { kind: 'embedded', url: null, profile: 'fast', timers: FAST_TIMERS, canRestart: true, faults: ['unfenced-complete'] },
+      findings: [],
       failure: null,
       runnerError: null,
     });
@@ -78,6 +120,18 @@ describe('JSON summary', () => {
     expect(summary.failure).toMatchObject({ path: '6:1:0', shrinks: 4, replay: [expect.stringContaining('--replay 42:6:1:0')] });
     expect(summary.failure?.actions).toEqual(failed.failure?.actions);
     expect(summary.failure?.steps[0]).toMatch(/^agent-0: connect/);
+  });
+
+  it('summary@2 lists every finding with its bucket, first run and hits; failure is the first one', () => {
+    const summary = fuzzSummary(input(twoFindings));
+    expect(summary.format).toBe('agentcom-fuzz/summary@2');
+    expect(summary.findings.map((f) => ({ number: f.number, bucket: f.bucket, firstRun: f.firstRun, hits: f.hits, path: f.path }))).toEqual([
+      { number: 1, bucket: ['I3/unfenced-report'], firstRun: 7, hits: 3, path: '6:1:0' },
+      { number: 2, bucket: ['I1/not-terminal', 'I3/non-contract-error'], firstRun: 41, hits: 1, path: '40:2' },
+    ]);
+    expect(summary.findings[1]?.replay).toEqual(['npm run fuzz -- --replay 42:40:2 --property fencing --fault unfenced-complete']);
+    expect(summary.failure?.path).toBe('6:1:0');
+    expect(summary.findings[0]).toMatchObject({ shrinkEnd: 'done', shrinkAttempts: 20, originalLength: 9, fromCorpus: null, seed: 42 });
   });
 
   it('an interrupted run is not ok, even with no violation', () => {
@@ -108,6 +162,18 @@ describe('JUnit XML', () => {
     expect(testcases(xml).filter((c) => c.includes('<failure'))).toHaveLength(1);
   });
 
+  it('a violated invariant lists every finding that broke it', () => {
+    const xml = junitXml(fuzzSummary(input(twoFindings)));
+    const fencing = testcases(xml).find((c) => c.includes('name="I3 fencing"')) ?? '';
+    expect(fencing).toContain('── finding 1 (I3/unfenced-report; 3 run(s) hit it)');
+    expect(fencing).toContain('── finding 2 (I1/not-terminal, I3/non-contract-error; 1 run(s) hit it)');
+    expect(fencing).toContain('--replay 42:40:2');
+    const once = testcases(xml).find((c) => c.includes('name="I1 exactly-once"')) ?? '';
+    expect(once).toContain('finding 2');
+    expect(once).not.toContain('finding 1 ');
+    expect(xml).toContain('failures="2"');
+  });
+
   it('a fuzzer failure is an error case; an interrupt skips what was not judged', () => {
     const broken = junitXml(fuzzSummary(input({ ...passed, ok: false, runnerError: 'TypeError: boom' }, { exitCode: 3 })));
     expect(broken).toContain('<testcase classname="agentcom-fuzz.fencing" name="runner" time="0"><error type="runner"');
@@ -115,5 +181,8 @@ describe('JUnit XML', () => {
     const interrupted = junitXml(fuzzSummary(input(passed, { signal: 'SIGINT', exitCode: 130 })));
     expect(interrupted).toContain('skipped="4"');
     expect(interrupted).toContain('<skipped message="interrupted by SIGINT"/>');
+    const terminated = junitXml(fuzzSummary(input(failed, { signal: 'SIGTERM', exitCode: 143 })));
+    expect(terminated).toContain('<skipped message="interrupted by SIGTERM"/>');
+    expect(terminated).toContain('failures="1"');
   });
 });

@@ -31,4 +31,17 @@ describe('runOnce', () => {
     const phases = result.history.flatMap((e) => (e.kind === 'phase' ? [e.payload.name] : []));
     expect(phases).toEqual(['actions', 'quiesce', 'teardown']);
   });
+
+  it('ends as soon as cutShortWhen says the verdict is in, skipping the quiesce and the snapshot, and asks /health', async () => {
+    const setup = { targets: localTargets({ sim: false, faults: [] }), agentNames: ['agent-0'], janitorName: 'janitor', capabilityPool: [], seed: 1, timeoutPerRunMs: 20_000 };
+    const afterActions = await runOnce({ ...setup, cutShortWhen: () => true }, twoTasks);
+    expect(afterActions.cutShort).toBe(true);
+    expect(afterActions.history.flatMap((e) => (e.kind === 'phase' ? [e.payload.name] : []))).toEqual(['actions', 'teardown']);
+    expect(afterActions.history.some((e) => e.kind === 'http' && e.payload.path === '/health' && e.payload.status === 200)).toBe(true);
+    expect(afterActions.hubDown).toBeUndefined();
+    // Once the janitor has joined: the quiesce started, then stopped at its next step.
+    const inQuiesce = await runOnce({ ...setup, cutShortWhen: (history) => history.some((e) => e.actor === 'janitor') }, twoTasks);
+    expect(inQuiesce.cutShort).toBe(true);
+    expect(inQuiesce.history.flatMap((e) => (e.kind === 'phase' ? [e.payload.name] : []))).toEqual(['actions', 'quiesce', 'teardown']);
+  });
 });

@@ -1,0 +1,81 @@
+/**
+ * `npm run bench:faults -- --together`: one hub with K faults at once, as a
+ * real hub often has, and one `--keep-going` invocation per seed. A finding
+ * is credited to a fault when its shrunk counterexample, replayed on a hub
+ * with that fault alone, fails again in one of the finding's own buckets.
+ */
+import { bucketOf } from '../models/check.js';
+import type { PropertyFamily } from '../properties/index.js';
+import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
+import type { Finding } from '../src/runner/findings.js';
+import { fuzz, playOnce, type FuzzConfig } from '../src/runner/fuzz.js';
+import { localTargets, type LocalTargetOptions } from '../src/targets/choose.js';
+
+/** Over the network the OS orders events, so a replay gets a few tries before a fault is denied the credit. */
+const NETWORK_TRIES = 3;
+
+/** Faults the lifecycle family reaches that leave the hub up: the ones a hub can have several of at once. */
+export function togetherFaults(): string[] {
+  return FAULT_CATALOGUE.filter((fault) => !('property' in fault) && !('crashesHub' in fault)).map((fault) => fault.name);
+}
+
+export interface SeedFigures {
+  seed: number;
+  findings: number;
+  credited: string[];
+  /** The most findings any one fault was credited with: a defect split into that many buckets. */
+  maxSplit: number;
+  uncredited: number;
+  wallSeconds: number;
+}
+
+async function reproducesAlone(config: FuzzConfig, finding: Finding, fault: string, timers: LocalTargetOptions['timers']): Promise<boolean> {
+  const sim = config.targets.kind === 'sim';
+  const alone = { ...config, agents: finding.agents ?? config.agents, targets: localTargets({ sim, timers, faults: [fault] }) };
+  const wanted = new Set(finding.buckets);
+  for (let attempt = 0; attempt < (sim ? 1 : NETWORK_TRIES); attempt++) {
+    const { violations } = await playOnce(alone, finding.failure.seed, finding.failure.actions, finding.failure.schedule);
+    if (violations.some((v) => wanted.has(bucketOf(v)))) return true;
+  }
+  return false;
+}
+
+export async function measureSeed(
+  base: Omit<FuzzConfig, 'seed' | 'targets'>,
+  family: PropertyFamily,
+  sim: boolean,
+  faults: readonly string[],
+  seed: number,
+  timers: LocalTargetOptions['timers'],
+): Promise<SeedFigures> {
+  const started = Date.now();
+  const config: FuzzConfig = { ...base, family, seed, keepGoing: true, targets: localTargets({ sim, timers, faults }) };
+  const outcome = await fuzz(config);
+  const credits = new Map<string, number>();
+  let uncredited = 0;
+  for (const finding of outcome.findings) {
+    let any = false;
+    for (const fault of faults) {
+      if (!(await reproducesAlone(config, finding, fault, timers))) continue;
+      credits.set(fault, (credits.get(fault) ?? 0) + 1);
+      any = true;
+    }
+    if (!any) uncredited++;
+  }
+  return {
+    seed,
+    findings: outcome.findings.length,
+    credited: [...credits.keys()].sort(),
+    maxSplit: Math.max(0, ...credits.values()),
+    uncredited,
+    wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+}
+
+export function formatSeed(figures: SeedFigures, k: number): string {
+  return (
+    `seed ${String(figures.seed).padEnd(4)} ${String(figures.credited.length).padStart(2)}/${k} faults credited, ` +
+    `${figures.findings} findings (${figures.uncredited} uncredited), most findings for one fault ${figures.maxSplit}, ` +
+    `${figures.wallSeconds} s: ${figures.credited.join(' ')}`
+  );
+}
