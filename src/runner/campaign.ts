@@ -161,28 +161,30 @@ class Campaign {
       const index = this.nextRun++;
       if (index >= this.config.runs) return;
       if (!(await this.hubStillThere())) return;
-      const value = valueAt(this.runs, this.config.seed, String(index));
-      const played = await this.playRun(index, value);
+      const run = await this.playRun(index);
       if (this.signal.aborted) return;
       this.finished++;
-      if (played !== null) this.lastPlayed = { index, played, value };
-      const failed = played !== null && played.violations.length > 0;
-      await this.emit({ type: 'run-end', finished: this.finished, failed, actions: value.actions.length });
-      if (failed) await this.triage(index, value, played);
+      if (run.played !== undefined) this.lastPlayed = { index, played: run.played, value: run.value };
+      const failed = run.played !== undefined && run.played.violations.length > 0;
+      await this.emit({ type: 'run-end', finished: this.finished, failed, actions: run.actions });
+      if (failed && run.played !== undefined) await this.triage(index, run.value, run.played);
     }
   }
 
   /**
    * Run `index` here, or on a simulation worker; a run that failed there is
    * played again here (the same deterministic simulation) for its history.
-   * Null: it passed on a worker.
+   * No `played`: it passed on a worker.
    */
-  private async playRun(index: number, value: ScheduledActions): Promise<Played | null> {
-    if (this.pool === undefined) return this.play(value, { signal: this.signal });
-    const verdict = await this.pool.play(index);
-    if (verdict.error !== undefined) throw new RunnerError(verdict.error);
-    this.actionsPlayed += verdict.actionsPlayed;
-    return verdict.failed ? this.play(value, { signal: this.signal }) : null;
+  private async playRun(index: number): Promise<{ actions: number } & ({ value: ScheduledActions; played: Played } | { played?: undefined })> {
+    if (this.pool !== undefined) {
+      const verdict = await this.pool.play(index);
+      if (verdict.error !== undefined) throw new RunnerError(verdict.error);
+      this.actionsPlayed += verdict.actionsPlayed;
+      if (!verdict.failed) return { actions: verdict.actions };
+    }
+    const value = valueAt(this.runs, this.config.seed, String(index));
+    return { actions: value.actions.length, value, played: await this.play(value, { signal: this.signal }) };
   }
 
   /**
@@ -270,8 +272,12 @@ class Campaign {
     };
     this.findings.push(finding);
     await this.emit({ type: 'found', finding });
-    if (then === 'shrink') await this.shrink(finding);
-    else finding.shrinkEnd = then;
+    if (then === 'shrink') {
+      await this.shrink(finding);
+      // Buckets the shrunk counterexample no longer shows go back to the pool: a later run opens its own finding for them.
+      const shown = bucketsOf(finding.failure.violations);
+      finding.buckets = finding.buckets.filter((bucket) => shown.has(bucket));
+    } else finding.shrinkEnd = then;
     await this.emit({ type: 'shrink-end', finding });
   }
 

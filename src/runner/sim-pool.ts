@@ -32,7 +32,9 @@ export class SimPool {
   private readonly workers: Worker[];
 
   constructor(spec: SimSpec, size: number) {
-    this.workers = Array.from({ length: size }, () => new Worker(new URL('./sim-worker-entry.mjs', import.meta.url), { workerData: spec }));
+    // tsx's compile cache would be a directory left in TMPDIR after every run; a worker compiles its few modules itself.
+    const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
+    this.workers = Array.from({ length: size }, () => new Worker(new URL('./sim-worker-entry.mjs', import.meta.url), { workerData: spec, env }));
     this.idle.push(...this.workers);
   }
 
