@@ -45,6 +45,8 @@ interface FuzzCliOptions extends TargetCliOptions, RunCliOptions {
 /** What a signal's exit code is, by the shell's convention (128 + its number). */
 const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
+/** A second signal within this long of the first is the same one delivered twice, not a second request. */
+const REPEATED_SIGNAL_MS = 1_000;
 
 function program(): Command {
   const cmd = new Command('fuzz')
@@ -107,10 +109,16 @@ function replayCommands(config: FuzzConfig, resolved: ResolvedTargets, finding: 
 function stopOnSignals(): { signal: AbortSignal; received: () => StopSignal | null } {
   const stop = new AbortController();
   let received: StopSignal | null = null;
+  let receivedAt = 0;
   for (const name of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) {
     process.on(name, () => {
-      if (received !== null) process.exit(SIGNAL_EXIT_CODES[received]);
+      if (received !== null) {
+        // Ctrl-C reaches npm and the fuzzer both, and npm passes it on: the same signal twice at once is one.
+        if (Date.now() - receivedAt < REPEATED_SIGNAL_MS) return;
+        process.exit(SIGNAL_EXIT_CODES[received]);
+      }
       received = name;
+      receivedAt = Date.now();
       process.stderr.write(`\n${name}: stopping; tearing down the current runs, then reporting the best finding so far (again to quit at once)\n`);
       stop.abort();
     });

@@ -148,6 +148,37 @@ export function spawnFuzz(args: readonly string[], options: FuzzOptions): Child 
   return track(proc);
 }
 
+/**
+ * `npm run fuzz -- ARGS` as a person or a CI job starts it: npm, then tsx,
+ * then the fuzzer, in a process group of their own (signal them all with
+ * `process.kill(-pid, …)`).
+ */
+export function spawnNpmFuzz(args: readonly string[], options: FuzzOptions): Child {
+  const npm = spawn('npm', ['run', '--silent', 'fuzz', '--', ...args], { cwd: ROOT, env: fuzzEnv(options), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return track(npm);
+}
+
+/** Resolves once the child's stdout or stderr matches, or rejects at the deadline or its exit. */
+export async function printed(child: Child, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(child.stdout + child.stderr)) {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null || Date.now() > deadline) {
+      throw new Error(`never printed ${pattern}; stdout: ${child.stdout} stderr: ${child.stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every process of a group is gone (signal 0 finds none). */
+export function groupGone(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A printed replay command (`npm run fuzz -- …`), run through the shell as a person would paste it. */
 export function spawnReplay(command: string, options: FuzzOptions): Child {
   const prefix = 'npm run fuzz -- ';
@@ -175,11 +206,20 @@ function killPidFile(pidFile: string): void {
   }
 }
 
+/** A child that leads its own group (npm and what it started) goes with its group; any other, alone. */
+function killTree(child: Child): void {
+  try {
+    if (child.proc.pid !== undefined) process.kill(-child.proc.pid, 'SIGKILL');
+  } catch {
+    child.proc.kill('SIGKILL');
+  }
+}
+
 /** Kills every child still running and every hub a restart script started; removes the scratch dir. */
 export async function stopAll(scratch: string, hubs: readonly Hub[]): Promise<void> {
   for (const hub of hubs) killPidFile(hub.pidFile);
   const running = [...children];
-  for (const child of running) child.proc.kill('SIGKILL');
+  for (const child of running) killTree(child);
   await Promise.all(running.map((child) => child.exited));
   rmSync(scratch, { recursive: true, force: true });
 }
