@@ -49,6 +49,10 @@ async function main(argv: string[]): Promise<void> {
     dataDir: options.dataDir === undefined ? undefined : resolve(options.dataDir),
     faults: options.fault,
     timers: timersFromOptions(options),
+    onCrash: () => {
+      process.stderr.write('agentcom hub: crashed (a deliberate defect); exiting with 1\n');
+      process.exit(1);
+    },
   }).catch((error: unknown) => exitWithUsageError((error as Error).message));
 
   const tokenFile = resolve(options.adminTokenFile ?? join(hub.dataDir, 'admin-token'));

@@ -58,7 +58,14 @@ export async function startHub(options: InternalHubOptions = {}): Promise<HubHan
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentcom-hub-')));
   const launch = (port: number): Promise<HubRuntime> =>
-    HubRuntime.start({ host, port, clock, env, store: openStore(dataDir, faults, clock) });
+    HubRuntime.start({
+      host,
+      port,
+      clock,
+      env,
+      store: openStore(dataDir, faults, clock),
+      ...(options.onCrash === undefined ? {} : { onCrash: options.onCrash }),
+    });
 
   let runtime: HubRuntime | undefined;
   try {

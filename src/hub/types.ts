@@ -50,6 +50,11 @@ export interface HubOptions {
   adminAgents?: string[];
   /** Deliberate defects from the fault catalogue (src/hub/faults). Default none. */
   faults?: string[];
+  /**
+   * Told when the hub died by itself (fault `progress-crashes-hub`): it has
+   * closed its listener and every socket, and stays down until `restart()`.
+   */
+  onCrash?: () => void;
 }
 
 export interface HubHandle {

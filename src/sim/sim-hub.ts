@@ -71,6 +71,7 @@ export class SimHub {
       send: (connId, frame) => this.wire.toAgent(connId, 'frame', JSON.stringify(frame)),
       close: (connId, code, reason) => this.wire.toAgent(connId, 'close', reason, code),
       reply: (reqId, status, body) => this.answer(reqId, json(status, body)),
+      crash: () => void this.stop(true),
     };
     this.driver = await CoreDriver.start({ clock: this.clock, env: this.env, store }, outputs);
     this.store = store;

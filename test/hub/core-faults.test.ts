@@ -184,6 +184,22 @@ const SCENARIOS: Record<Exclude<FaultName, 'ack-before-persist'>, { timers?: obj
     },
     faulty: [1011],
   },
+  'progress-crashes-hub': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit();
+      return hub.send(conn, { type: 'task_progress', task_id: task, progress: 50 }).map((effect) => effect.type);
+    },
+    faulty: ['crash'],
+  },
+  'stall-after-dead-letter': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit({ max_retries: 1 });
+      return hub.fail(conn, task, 1).flatMap((effect) => (effect.type === 'stall' ? [effect.ms] : []));
+    },
+    faulty: [30_000],
+  },
 };
 
 describe('fault catalogue', () => {

@@ -49,4 +49,8 @@ export type Effect =
   | { type: 'set_timer'; timer: TimerSpec }
   | { type: 'cancel_timer'; timerId: string }
   /** Hand `work` back as the next event, before anything else that waits. */
-  | { type: 'follow_up'; work: FollowUp };
+  | { type: 'follow_up'; work: FollowUp }
+  /** Stop at once, answering nothing more (fault `progress-crashes-hub`): the shell decides how to die. */
+  | { type: 'crash' }
+  /** Answer nothing, and take no event, for `ms` (fault `stall-after-dead-letter`); then go on in order. */
+  | { type: 'stall'; ms: number };

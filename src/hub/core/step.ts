@@ -80,6 +80,14 @@ export class Step {
     this.effects.push({ type: 'cancel_timer', timerId: id });
   }
 
+  crash(): void {
+    this.effects.push({ type: 'crash' });
+  }
+
+  stall(ms: number): void {
+    this.effects.push({ type: 'stall', ms });
+  }
+
   /** `work` comes back as an event of its own, delivered next. */
   followUp(work: FollowUp): void {
     this.effects.push({ type: 'follow_up', work });

@@ -57,6 +57,9 @@ function sendError(step: Step, caller: Caller, error: string): void {
   step.send(caller.connId, { type: 'error', error });
 }
 
+/** How long a hub with `stall-after-dead-letter` answers nothing after dead-lettering a task. */
+const DEAD_LETTER_STALL_MS = 30_000;
+
 export function acceptTask(step: Step, caller: Caller, msg: JsonObject): void {
   const { agent } = caller;
   const check = checkAssignment(step, agent, msg.task_id, UNFENCED);
@@ -72,6 +75,7 @@ export function acceptTask(step: Step, caller: Caller, msg: JsonObject): void {
 }
 
 export function recordProgress(step: Step, caller: Caller, msg: JsonObject): void {
+  if (step.faults.has('progress-crashes-hub')) return step.crash();
   const { agent } = caller;
   const check = checkAssignment(step, agent, msg.task_id, UNFENCED);
   if (!check.ok) return;
@@ -130,6 +134,7 @@ export function failTask(step: Step, caller: Caller, msg: JsonObject): void {
     task.status = 'dead_letter';
     recordHistory(task, 'dead_letter', step.now, failedAssignment);
     status = 'dead_letter';
+    if (step.faults.has('stall-after-dead-letter')) step.stall(DEAD_LETTER_STALL_MS);
   } else {
     task.generation += 1;
     task.status = 'queued';

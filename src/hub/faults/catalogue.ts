@@ -3,7 +3,8 @@
  * show it finds them. Each is one guarded branch in the hub; without faults
  * the hub follows PROTOCOL.md. `property` names the property family whose
  * actions can reach the defect, where the default lifecycle family cannot
- * (malformed input is only sent by hostile-input).
+ * (malformed input is only sent by hostile-input). `crashesHub`: the defect
+ * takes the whole hub down or silent, as a crashing production hub does.
  */
 export const FAULT_CATALOGUE = [
   { name: 'no-idle-trigger', description: 'an agent that becomes idle does not trigger a scheduling pass' },
@@ -24,6 +25,16 @@ export const FAULT_CATALOGUE = [
   {
     name: 'complete-check-then-act',
     description: 'task_complete is checked on arrival but applied by a separate next event that does not check again',
+  },
+  {
+    name: 'progress-crashes-hub',
+    description: 'a task_progress report makes the hub stop at once, with no reply (the standalone hub exits 1)',
+    crashesHub: true,
+  },
+  {
+    name: 'stall-after-dead-letter',
+    description: 'once a task is dead-lettered the hub answers nothing (HTTP or WebSocket) for 30 s, then goes on',
+    crashesHub: true,
   },
   {
     name: 'priority-unchecked',

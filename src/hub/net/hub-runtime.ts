@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   clock: HubClock;
   env: CoreEnv;
   store: HubStore;
+  /** Told once the runtime has died by itself (fault `progress-crashes-hub`). */
+  onCrash?: () => void;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -63,6 +65,7 @@ export class HubRuntime {
       },
       close: (connId, code, reason) => runtime.sockets.get(connId)?.close(code, reason),
       reply: (reqId, status, body) => runtime.reply(reqId, status, body),
+      crash: () => void runtime.stop({ crash: true }).then(() => config.onCrash?.()),
     });
     try {
       await runtime.listen();

@@ -13,6 +13,8 @@ export interface ShellOutputs {
   send(connId: number, frame: Record<string, unknown>): void;
   close(connId: number, code: number, reason: string): void;
   reply(reqId: number, status: number, body: unknown): void;
+  /** The core asked to die at once (fault `progress-crashes-hub`). */
+  crash(): void;
 }
 
 export interface CoreDriverConfig {
@@ -20,6 +22,9 @@ export interface CoreDriverConfig {
   env: CoreEnv;
   store: HubStore;
 }
+
+/** The stall's own timer, kept with the core's so that a stop clears it too. */
+const STALL_TIMER = 'stall';
 
 /** Resolves when `promise` settles or after `ms`, whichever is first; never rejects. */
 export function waitAtMost(promise: Promise<unknown>, ms: number, clock: HubClock): Promise<void> {
@@ -59,6 +64,8 @@ export class CoreDriver {
   private stoppingNow = false;
   /** After a stop nothing more leaves this driver. */
   private dead = false;
+  /** Events that came while the core stalls, taken in order when it ends. */
+  private stalled: ShellEvent[] | null = null;
 
   private constructor(
     private readonly config: CoreDriverConfig,
@@ -88,6 +95,10 @@ export class CoreDriver {
 
   dispatch(event: ShellEvent): void {
     if (this.stoppingNow) return;
+    if (this.stalled !== null) {
+      this.stalled.push(event);
+      return;
+    }
     let effects: Effect[];
     try {
       effects = handleEvent(this.state, { ...event, now: this.config.clock.now() } as HubEvent, this.config.env);
@@ -119,12 +130,33 @@ export class CoreDriver {
       else if (effect.type === 'set_timer') this.arm(effect.timer);
       else if (effect.type === 'cancel_timer') this.disarm(effect.timerId);
       else if (effect.type === 'follow_up') this.followUp(effect.work);
+      else if (effect.type === 'crash') return this.outputs.crash();
+      else if (effect.type === 'stall') durable = Promise.all([durable, this.stall(effect.ms)]).then(() => undefined);
       else outputs.push(effect);
     }
     this.outbox = Promise.all([this.outbox, durable]).then(
       () => this.perform(outputs),
       (error: unknown) => this.refuse(outputs, error),
     );
+  }
+
+  /** Holds every event, and every output from now on, for `ms`; resolves when the stall ends. */
+  private stall(ms: number): Promise<void> {
+    this.stalled ??= [];
+    return new Promise((resolve) => {
+      const handle = this.config.clock.setTimeout(
+        () => {
+          this.timers.delete(STALL_TIMER);
+          const held = this.stalled ?? [];
+          this.stalled = null;
+          resolve();
+          for (const event of held) this.dispatch(event);
+        },
+        ms,
+        'the hub stalls (fault stall-after-dead-letter)',
+      );
+      this.timers.set(STALL_TIMER, handle);
+    });
   }
 
   private arm(timer: TimerSpec): void {
