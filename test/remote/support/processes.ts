@@ -73,6 +73,8 @@ export interface Hub {
   child: Child;
   /** Written by the restart script: the pid of the hub now serving, if it restarted. */
   pidFile: string;
+  /** Its flags beyond port, data dir and timers (faults): a restart keeps them. */
+  extraArgs: readonly string[];
 }
 
 export async function startHub(scratch: string, name: string, extraArgs: readonly string[] = []): Promise<Hub> {
@@ -87,7 +89,7 @@ export async function startHub(scratch: string, name: string, extraArgs: readonl
       const token = readFileSync(tokenFile, 'utf8').trim();
       const pidFile = join(scratch, `${name}.pid`);
       writeFileSync(pidFile, `${child.proc.pid}\n`);
-      return { url: url[0], port: Number(url[1]), dataDir, token, child, pidFile };
+      return { url: url[0], port: Number(url[1]), dataDir, token, child, pidFile, extraArgs };
     }
     if (child.proc.exitCode !== null || Date.now() > deadline) {
       throw new Error(`the hub did not start; stdout: ${child.stdout} stderr: ${child.stderr}`);
@@ -98,18 +100,19 @@ export async function startHub(scratch: string, name: string, extraArgs: readonl
 
 /**
  * A --restart-cmd for `hub`: stops the hub serving now (kill -9 when the
- * fuzzer asks for a crash), waits for it to be gone, and starts it again on
- * the same port and data dir, writing the new pid where `stopAll` finds it.
+ * fuzzer asks for a crash; nothing to stop if it died by itself), waits for
+ * it to be gone, and starts it again on the same port, data dir and faults,
+ * writing the new pid where `stopAll` finds it.
  */
 export function writeRestartScript(scratch: string, hub: Hub): string {
   const script = join(scratch, `restart-${hub.port}.sh`);
-  const args = nodeArgs('src/cli/hub.ts', ['--port', String(hub.port), '--data-dir', hub.dataDir, ...FAST_TIMER_ARGS]);
+  const args = nodeArgs('src/cli/hub.ts', ['--port', String(hub.port), '--data-dir', hub.dataDir, ...FAST_TIMER_ARGS, ...hub.extraArgs]);
   writeFileSync(
     script,
     [
       'set -e',
       `pid=$(cat '${hub.pidFile}')`,
-      `if [ "$${RESTART_KIND_ENV}" = crash ]; then kill -9 "$pid"; else kill "$pid"; fi`,
+      `if [ "$${RESTART_KIND_ENV}" = crash ]; then kill -9 "$pid" || true; else kill "$pid" || true; fi`,
       // A zombie (nobody reaps it in some containers) is gone too.
       'for i in $(seq 200); do if [ ! -e "/proc/$pid" ] || grep -q ") Z" "/proc/$pid/stat"; then break; fi; sleep 0.05; done',
       `cd '${ROOT}'`,
