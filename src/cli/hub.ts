@@ -82,8 +82,8 @@ async function main(argv: string[]): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // A supervisor stops it with SIGTERM, a terminal with SIGINT or SIGHUP: each a clean stop (exit 0).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
 }
 
 void main(process.argv.slice(2));

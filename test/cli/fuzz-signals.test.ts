@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { finished, groupGone, printed, scratchDir, spawnFuzz, spawnNpmFuzz, stopAll, summaryOf } from '../remote/support/processes.js';
+import { finished, groupGone, printed, scratchDir, spawnBin, spawnNpm, stopAll, summaryOf } from '../remote/support/processes.js';
 
 /** The acceptance timer never fires, and it is slow enough that every shrink attempt waits seconds for it. */
 const SLOW_FAULTY_HUB = [
@@ -20,9 +20,9 @@ describe('signals while shrinking', () => {
   const scratch = scratchDir();
   afterAll(() => stopAll(scratch, []));
 
-  it('SIGTERM to the fuzzer pid alone: exit 143, the best so far printed and saved, and it replays', async () => {
+  it('SIGTERM to the pid of bin/agentcom-fuzz alone: exit 143, the best so far printed and saved, and it replays', async () => {
     const corpus = join(scratch, 'term');
-    const fuzz = spawnFuzz([...SLOW_FAULTY_HUB, '--corpus', corpus], { cwd: scratch });
+    const fuzz = spawnBin('agentcom-fuzz', [...SLOW_FAULTY_HUB, '--corpus', corpus], { cwd: scratch });
     await printed(fuzz, /Shrinking starts/, FIND_MS);
     expect(fuzz.stdout).toMatch(/✗ Run \d+ failed: finding 1, I7\//);
     const [saved] = readdirSync(corpus);
@@ -34,14 +34,14 @@ describe('signals while shrinking', () => {
     expect(exit.stdout).toMatch(/Counterexample \(\d+ actions, shrunk \d+ time\(s\)\)/);
     expect(exit.stdout).toContain(`Saved to ${join(corpus, saved ?? '')}`);
 
-    const replay = await finished(spawnFuzz(['--replay', join(corpus, saved ?? ''), '--json'], { cwd: scratch }), FIND_MS);
+    const replay = await finished(spawnBin('agentcom-fuzz', ['--replay', join(corpus, saved ?? ''), '--json'], { cwd: scratch }), FIND_MS);
     expect(replay.code, replay.stderr).toBe(1);
     expect(replay.stdout).toContain('"invariant":"I7"');
   }, FIND_MS * 2 + STOP_MS);
 
   it('SIGHUP to the process group of npm run fuzz --json: exit 129 named in the summary, nothing left running', async () => {
     const corpus = join(scratch, 'hup');
-    const npm = spawnNpmFuzz([...SLOW_FAULTY_HUB, '--corpus', corpus, '--json'], { cwd: scratch });
+    const npm = spawnNpm('fuzz', [...SLOW_FAULTY_HUB, '--corpus', corpus, '--json'], { cwd: scratch });
     await printed(npm, /Shrinking starts/, FIND_MS);
     const pid = npm.proc.pid ?? -1;
     process.kill(-pid, 'SIGHUP');

@@ -25,7 +25,7 @@ describe('a hub that crashes on a progress report', () => {
   const hubs: Hub[] = [];
   afterAll(() => stopAll(scratch, hubs));
 
-  it('without --restart-cmd: exit 1, the run that took it down is the finding, with the progress report in it', async () => {
+  it.concurrent('without --restart-cmd: exit 1, the run that took it down is the finding, with the progress report in it', async () => {
     const hub = await startHub(scratch, 'alone', CRASHING);
     hubs.push(hub);
     const exit = await finished(spawnFuzz(fuzzArgs(hub, ['--corpus', join(scratch, 'alone-corpus')]), { cwd: scratch }), FUZZ_MS);
@@ -40,7 +40,7 @@ describe('a hub that crashes on a progress report', () => {
     expect(exit.stderr).toContain('cannot be restarted (no --restart-cmd)');
   }, FUZZ_MS + 10_000);
 
-  it('with --restart-cmd: exit 1, the hub restarted between attempts, the shrunk counterexample still reports progress', async () => {
+  it.concurrent('with --restart-cmd: exit 1, the hub restarted between attempts, the shrunk counterexample still reports progress', async () => {
     const hub = await startHub(scratch, 'restarted', CRASHING);
     hubs.push(hub);
     const restart = writeRestartScript(scratch, hub);

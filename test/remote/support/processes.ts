@@ -152,13 +152,18 @@ export function spawnFuzz(args: readonly string[], options: FuzzOptions): Child 
 }
 
 /**
- * `npm run fuzz -- ARGS` as a person or a CI job starts it: npm, then tsx,
- * then the fuzzer, in a process group of their own (signal them all with
+ * `npm run SCRIPT -- ARGS` as a person or a CI job starts it: npm, a shell,
+ * then node, in a process group of their own (signal them all with
  * `process.kill(-pid, …)`).
  */
-export function spawnNpmFuzz(args: readonly string[], options: FuzzOptions): Child {
-  const npm = spawn('npm', ['run', '--silent', 'fuzz', '--', ...args], { cwd: ROOT, env: fuzzEnv(options), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function spawnNpm(script: 'fuzz' | 'hub', args: readonly string[], options: FuzzOptions): Child {
+  const npm = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: fuzzEnv(options), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   return track(npm);
+}
+
+/** An entry point of package.json's `bin`, as a container or a supervisor starts it: one process. */
+export function spawnBin(name: 'agentcom-fuzz' | 'agentcom-hub', args: readonly string[], options: FuzzOptions): Child {
+  return track(spawn(process.execPath, [join(ROOT, 'bin', `${name}.js`), ...args], { cwd: options.cwd, env: fuzzEnv(options), stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** Resolves once the child's stdout or stderr matches, or rejects at the deadline or its exit. */
