@@ -86,10 +86,16 @@ describe('GitHub workflows', () => {
     expect(script).toContain('SHARD');
     expect(script).toContain('--junit');
     expect(script).toContain('GITHUB_STEP_SUMMARY');
-    expect(script).toContain('.failure.replay');
+    expect(script).toContain('--keep-going');
+    expect(script).toContain('.findings');
+    expect(script).toContain('--html');
     const uploads = fuzz.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact'));
-    expect(uploads.map((s) => s.with?.path)).toContain('.fuzz/failures/');
+    expect(uploads.map((s) => String(s.with?.path))).toContain('.fuzz/failures/');
+    expect(uploads.some((s) => String(s.with?.path).includes('reports/timeline-'))).toBe(true);
+    const restore = fuzz.steps.find((s) => s.uses?.startsWith('dawidd6/action-download-artifact'));
+    expect(restore?.with?.path).toBe('.fuzz/failures/');
     expect(fuzz.steps.some((s) => s.uses?.startsWith('mikepenz/action-junit-report'))).toBe(true);
     expect(steps(robust).some((s) => s.run?.includes('npm run bench:faults'))).toBe(true);
+    expect(steps(robust).some((s) => s.run?.includes('bench:faults -- --together'))).toBe(true);
   });
 });
