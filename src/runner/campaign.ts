@@ -108,10 +108,11 @@ class Campaign {
 
   async run(): Promise<FuzzOutcome> {
     const jobs = Math.max(1, this.config.jobs ?? 1);
-    if (this.config.targets.kind === 'sim' && jobs > 1 && this.config.path === undefined) this.pool = new SimPool(simSpecOf(this.config, jobs), jobs);
+    // In simulation the main thread is one of the N: it plays runs itself beside N - 1 workers.
+    if (this.config.targets.kind === 'sim' && jobs > 1 && this.config.path === undefined) this.pool = new SimPool(simSpecOf(this.config, jobs), jobs - 1);
     try {
       if (this.config.path !== undefined) await this.replayPath(this.config.path);
-      else if ((await this.replayCorpus()) || this.config.keepGoing) await Promise.all(Array.from({ length: jobs }, () => this.slot()));
+      else if ((await this.replayCorpus()) || this.config.keepGoing) await Promise.all(Array.from({ length: jobs }, (_, slot) => this.slot(slot === 0 ? undefined : this.pool)));
     } catch (error) {
       if (!(error instanceof RunnerError)) throw error;
       this.runnerError = error.message;
@@ -151,8 +152,8 @@ class Campaign {
     return played;
   }
 
-  /** One slot: takes the next run index until there are none, or exploring stops. */
-  private async slot(): Promise<void> {
+  /** One slot, here or on a simulation worker: takes the next run index until there are none, or exploring stops. */
+  private async slot(pool: SimPool | undefined): Promise<void> {
     while (!this.signal.aborted) {
       if (this.outOfTime()) {
         this.stopExploring(true);
@@ -161,7 +162,7 @@ class Campaign {
       const index = this.nextRun++;
       if (index >= this.config.runs) return;
       if (!(await this.hubStillThere())) return;
-      const run = await this.playRun(index);
+      const run = await this.playRun(index, pool);
       if (this.signal.aborted) return;
       this.finished++;
       if (run.played !== undefined) this.lastPlayed = { index, played: run.played, value: run.value };
@@ -176,9 +177,12 @@ class Campaign {
    * played again here (the same deterministic simulation) for its history.
    * No `played`: it passed on a worker.
    */
-  private async playRun(index: number): Promise<{ actions: number } & ({ value: ScheduledActions; played: Played } | { played?: undefined })> {
-    if (this.pool !== undefined) {
-      const verdict = await this.pool.play(index);
+  private async playRun(
+    index: number,
+    pool: SimPool | undefined,
+  ): Promise<{ actions: number } & ({ value: ScheduledActions; played: Played } | { played?: undefined })> {
+    if (pool !== undefined) {
+      const verdict = await pool.play(index);
       if (verdict.error !== undefined) throw new RunnerError(verdict.error);
       this.actionsPlayed += verdict.actionsPlayed;
       if (!verdict.failed) return { actions: verdict.actions };

@@ -22,9 +22,10 @@ export type SimVerdict =
   | { index: number; error: string };
 
 /**
- * Simulated runs are all CPU on one thread, so --jobs N plays them on N
- * worker threads, one run at a time each. Only verdicts come back; the main
- * thread replays a failing run (deterministic, cheap) to shrink it.
+ * Simulated runs are all CPU on one thread, so --jobs N plays them on the
+ * main thread and N - 1 worker threads, one run at a time each. Only
+ * verdicts come back; the main thread replays a failing run (deterministic,
+ * cheap) to shrink it.
  */
 export class SimPool {
   private readonly idle: Worker[] = [];
