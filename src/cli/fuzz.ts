@@ -101,6 +101,11 @@ function replayCommands(config: FuzzConfig, resolved: ResolvedTargets, finding: 
   return commands;
 }
 
+/** How this invocation was started, for the HTML report (tokens never come in on the command line). */
+function invocation(): string {
+  return ['npm run fuzz --', ...process.argv.slice(2)].join(' ');
+}
+
 /**
  * The first SIGINT, SIGTERM or SIGHUP stops the campaign: no new run starts,
  * the current ones tear down (revoking their tokens), shrinking keeps its best,
@@ -202,6 +207,7 @@ async function report(
   if (options.html !== undefined) {
     await writeHtmlReport(options.html, {
       title: `agentcom-fuzz: ${config.family.name}, seed ${config.seed}`,
+      command: invocation(),
       findings: findings.map(({ finding, replay, savedTo }) => htmlFindingOf(config, finding, replay, savedTo)),
     });
   }
@@ -269,6 +275,7 @@ async function replayFile(file: string, options: FuzzCliOptions, stopping: Retur
   if (options.html !== undefined && violations.length > 0) {
     await writeHtmlReport(options.html, {
       title: `agentcom-fuzz: replay of ${file}`,
+      command: invocation(),
       findings: [{ heading: `Replay of ${file}`, violations, actions: saved.actions, outcomes: result.outcomes, agentIds, history: result.history, trace: result.trace, replayCommands, savedTo: file }],
     });
   }
