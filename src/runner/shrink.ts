@@ -34,17 +34,19 @@ export interface ShrinkSetup {
  * found it (`seed` and run index: the path). A candidate counts as failing
  * only if it breaks one of the finding's own buckets (no slippage onto
  * another defect, nor onto a hub that was already down), and each one is
- * played only on a hub known to answer. Over a network, safety buckets end a
- * candidate as soon as they show; liveness ones wait out the timers they are about.
+ * played only on a hub known to answer. Over a network, a candidate ends as
+ * soon as it shows one of the chased safety buckets; only liveness ones wait
+ * out the timers they are about.
  */
 export async function shrinkFinding(setup: ShrinkSetup, finding: Finding): Promise<void> {
   const chase = new Set(finding.buckets);
-  const timersMatter = finding.failure.violations.some((v) => chase.has(bucketOf(v)) && waitsForTimers(v));
+  // A candidate fails once it shows any chased bucket, so one shown by a safety kind settles it early.
   // Only where waiting costs wall time: a simulation waits for free, and its full history replays exactly.
+  const settledBy = new Set(finding.failure.violations.filter((v) => chase.has(bucketOf(v)) && !waitsForTimers(v)).map(bucketOf));
   const cutShortWhen =
-    timersMatter || setup.targets.kind === 'sim'
+    settledBy.size === 0 || setup.targets.kind === 'sim'
       ? undefined
-      : (history: readonly HistoryEvent[]): boolean => sharesBucket(checkHistory(history, { invariants: setup.invariants }).violations, chase);
+      : (history: readonly HistoryEvent[]): boolean => sharesBucket(checkHistory(history, { invariants: setup.invariants }).violations, settledBy);
   const started = Date.now();
   const budget = new AbortController();
   const budgetTimer = setTimeout(() => budget.abort(), Math.max(0, setup.deadline - started));
