@@ -3,7 +3,7 @@ import { closedAt, type Connection, type Identity } from './connections.js';
 import { isGeneration } from './frames.js';
 import type { TimerSettings } from './history.js';
 import type { HubOutage } from './outages.js';
-import type { TaskRecord } from './tasks.js';
+import { saysNotHeld, type TaskRecord } from './tasks.js';
 
 /** A connection identified as the agent, from the `identified` reply until it closed. */
 export interface Session {
@@ -79,9 +79,6 @@ type AgentStep =
   | { t: number; seq: number; kind: 'accepted'; task: string }
   | { t: number; seq: number; kind: 'released'; task: string; generation: number };
 
-/** Rejections that mean the task is not (or no longer) the sender's at that generation. */
-const RELEASING_ERRORS = ['stale_generation', 'invalid_state', 'not_found', 'not_assignee'];
-
 function stepsOf(agentId: string, sessions: Session[], tasks: Iterable<TaskRecord>, outages: readonly HubOutage[]): AgentStep[] {
   const steps: AgentStep[] = [];
   for (const session of sessions) {
@@ -103,9 +100,7 @@ function stepsOf(agentId: string, sessions: Session[], tasks: Iterable<TaskRecor
         if (report.outcome === 'accepted') steps.push({ t: reply.t, seq: reply.seq, kind: 'accepted', task: task.id });
         continue;
       }
-      const releases =
-        report.outcome === 'accepted' ||
-        RELEASING_ERRORS.some((reason) => report.error?.endsWith(`: ${reason}`) === true);
+      const releases = report.outcome === 'accepted' || saysNotHeld(report);
       if (releases && isGeneration(report.generation)) {
         steps.push({ t: reply.t, seq: reply.seq, kind: 'released', task: task.id, generation: report.generation });
       }

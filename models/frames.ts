@@ -34,6 +34,32 @@ export function isReply(frame: JsonObject | undefined): boolean {
   return type !== undefined && REPLY_TYPES.has(type);
 }
 
+/** The prefix of the error string that rejects each report, naming the operation it answers. */
+export const REJECTION_PREFIX: Readonly<Record<string, string>> = {
+  task_complete: 'task_complete_failed',
+  task_failed: 'task_fail_failed',
+  task_accepted: 'task_accept_failed',
+};
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  const obj = asObject(value);
+  return obj !== undefined && Object.entries(obj).some(([key, v]) => LONE_SURROGATE.test(key) || hasLoneSurrogate(v));
+}
+
+/**
+ * Whether a hub may answer this text frame `invalid_json`: it did not parse,
+ * or it carries a lone surrogate escape, which the JSON grammar allows but a
+ * strict parser (the real hub's) refuses.
+ */
+export function strictParserMayRefuse(payload: { frame?: unknown; raw?: string; binary?: boolean }): boolean {
+  if (payload.binary === true) return false;
+  return payload.raw !== undefined || hasLoneSurrogate(payload.frame);
+}
+
 /** Identify takes plain strings and, in the reference hub, `{name}` objects meaning the name. */
 export function capabilityNames(raw: unknown): string[] {
   if (!Array.isArray(raw)) return [];

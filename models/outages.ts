@@ -1,6 +1,10 @@
-import type { HistoryEvent } from './history.js';
+import type { HistoryEvent, HubEvent } from './history.js';
 
-/** The hub down: from `restart_begin` (or `stop`) to `restart_end` (Infinity if it never came back). */
+/**
+ * The hub down: from `restart_begin` (or `stop`) to `restart_end`; after a
+ * failed restart, to the first answer to a request sent since (Infinity if
+ * none came), so a hub that never came back excuses nothing it later served.
+ */
 export interface HubOutage {
   from: number;
   to: number;
@@ -21,7 +25,17 @@ export function readOutages(events: readonly HistoryEvent[]): HubOutage[] {
       outages.push(open);
     }
   }
+  for (const outage of outages) {
+    if (outage.to !== Infinity) continue;
+    const served = events.find((e) => e.kind === 'http' && e.payload.status !== null && e.payload.sentAt >= outage.from);
+    if (served !== undefined) outage.to = served.t;
+  }
   return outages;
+}
+
+/** Restarts after which the hub did not come back up. */
+export function failedRestarts(events: readonly HistoryEvent[]): HubEvent[] {
+  return events.filter((e): e is HubEvent => e.kind === 'hub' && e.payload.event === 'restart_failed');
 }
 
 /** Whether the hub was down at some moment of [from, to]. */

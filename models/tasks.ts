@@ -107,6 +107,14 @@ function readSubmission(event: HttpEvent): Submission | undefined {
   };
 }
 
+/** Rejections that mean the task is not (or no longer) the sender's at that generation. */
+const RELEASING_ERRORS = ['stale_generation', 'invalid_state', 'not_found', 'not_assignee'];
+
+/** Whether the report was rejected because the task was not (or no longer) the sender's at that generation. */
+export function saysNotHeld(report: Report): boolean {
+  return RELEASING_ERRORS.some((reason) => report.error?.endsWith(`: ${reason}`) === true);
+}
+
 const REPORT_KINDS: Record<string, Report['kind']> = {
   task_complete: 'complete',
   task_failed: 'fail',

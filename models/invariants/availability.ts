@@ -1,24 +1,18 @@
-import { CLOCK_SLACK_MS, REACTION_SLACK_MS } from '../bounds.js';
-import { numberField } from '../frames.js';
-import type { Connection, Exchange } from '../connections.js';
+import { CLOCK_SLACK_MS, REACTION_SLACK_MS, REPLY_OWED_MS } from '../bounds.js';
+import { asObject, frameType, numberField, stringField } from '../frames.js';
+import { sentBinaryBy, type Connection, type Exchange } from '../connections.js';
 import type { Model } from '../model.js';
-import { outageDuring } from '../outages.js';
+import { failedRestarts, outageDuring } from '../outages.js';
 import { at, violation, type Violation } from './catalog.js';
 
 /** Close codes the contract lets the hub use outside a restart. */
 const ALLOWED_CLOSE_CODES = new Set([1000, 1002, 1003, 1009, 4001]);
 
-/** Closes that refuse a frame instead of answering it (binary, oversized). */
-const REFUSING_CLOSE_CODES = new Set([1003, 1009]);
+/** The real hub closes a socket that sent a binary frame with 1011 where the reference hub uses 1003. */
+const BINARY_REFUSED_BY_REAL_HUB = 1011;
 
-const REPLY_TYPES_FOR: Record<string, string[]> = {
-  identify: ['identified', 'error'],
-  ping: ['pong', 'error'],
-  task_accepted: ['task_ack', 'error'],
-  task_complete: ['task_ack', 'error'],
-  task_failed: ['task_ack', 'error'],
-  task_recovering: ['task_continue', 'task_reassign', 'error'],
-};
+/** Closes that refuse a frame instead of answering it (binary, oversized). */
+const REFUSING_CLOSE_CODES = new Set([1003, 1009, BINARY_REFUSED_BY_REAL_HUB]);
 
 function httpViolations(model: Model): Violation[] {
   const out: Violation[] = [];
@@ -39,7 +33,8 @@ function closeViolation(model: Model, connection: Connection): Violation | undef
   if (close.payload.by === 'connect_failed') {
     return violation('I10', 'connect-refused', `connection ${connection.conn} of ${connection.actor} could not open at ${at(close.t)} while the hub was up`, [close.seq]);
   }
-  if (ALLOWED_CLOSE_CODES.has(close.payload.code)) return undefined;
+  const code = close.payload.code;
+  if (ALLOWED_CLOSE_CODES.has(code) || (code === BINARY_REFUSED_BY_REAL_HUB && sentBinaryBy(connection, close.t))) return undefined;
   return violation(
     'I10', 'bad-close-code',
     `the hub closed connection ${connection.conn} of ${connection.actor} at ${at(close.t)} with code ${close.payload.code} (${JSON.stringify(close.payload.reason)}), not a contract code`,
@@ -48,35 +43,57 @@ function closeViolation(model: Model, connection: Connection): Violation | undef
 }
 
 /**
- * The first frame left unanswered when the hub closed the socket. Frames the
- * client gave up on (it closed first), frames overtaken by a restart or by a
- * refusing close, and frames sent just before the close are not judged.
+ * When the hub had to have answered the frame: before it closed the socket
+ * (unless the close refuses a frame), else within REPLY_OWED_MS while the
+ * socket stayed open. Undefined when no answer was owed in the judged
+ * history: the client gave up first, the socket was refused, or the history
+ * ends too soon.
  */
-function unansweredViolation(model: Model, connection: Connection): Violation | undefined {
+function replyOwedBy(model: Model, connection: Connection, exchange: Exchange): number | undefined {
   const close = connection.close;
-  const missing = connection.exchanges.find((e) => e.expectsReply && e.reply === undefined);
-  if (missing === undefined || close === undefined || close.payload.by !== 'server') return undefined;
-  if (REFUSING_CLOSE_CODES.has(close.payload.code)) return undefined;
-  if (close.t - missing.send.t <= REACTION_SLACK_MS) return undefined;
-  if (outageDuring(model.outages, missing.send.t, close.t) !== undefined) return undefined;
-  return violation(
-    'I10', 'unanswered-frame',
-    `${missing.type ?? 'a frame'} sent on connection ${connection.conn} at ${at(missing.send.t)} got no reply before the hub closed it at ${at(close.t)} (code ${close.payload.code})`,
-    [missing.send.seq, close.seq],
-  );
+  const sent = exchange.send.t;
+  if (close?.payload.by === 'server') {
+    if (REFUSING_CLOSE_CODES.has(close.payload.code) || close.t - sent <= REACTION_SLACK_MS) return undefined;
+    return Math.min(close.t, sent + REPLY_OWED_MS);
+  }
+  const deadline = sent + REPLY_OWED_MS;
+  return deadline < (close?.t ?? model.end) ? deadline : undefined;
 }
 
-function mismatchedReply(connection: Connection): Violation | undefined {
-  const wrong = connection.exchanges.find((e: Exchange) => {
-    const allowed = e.type === undefined ? undefined : REPLY_TYPES_FOR[e.type];
-    const got = e.replyFrame?.type;
-    return allowed !== undefined && typeof got === 'string' && !allowed.includes(got);
-  });
-  if (wrong === undefined) return undefined;
+/** The first frame the hub owed a reply and never gave one, the hub up throughout. */
+function unansweredViolation(model: Model, connection: Connection): Violation | undefined {
+  for (const missing of connection.exchanges) {
+    if (!missing.expectsReply || missing.reply !== undefined) continue;
+    const owedBy = replyOwedBy(model, connection, missing);
+    if (owedBy === undefined || outageDuring(model.outages, missing.send.t, owedBy) !== undefined) continue;
+    const close = connection.close;
+    const how =
+      close?.payload.by === 'server' && close.t <= missing.send.t + REPLY_OWED_MS
+        ? `before the hub closed it at ${at(close.t)} (code ${close.payload.code})`
+        : `within ${REPLY_OWED_MS} ms, the socket open`;
+    return violation(
+      'I10', 'unanswered-frame',
+      `${missing.type ?? 'a frame'} sent on connection ${connection.conn} at ${at(missing.send.t)} got no reply ${how}`,
+      [missing.send.seq, ...(close ? [close.seq] : [])],
+    );
+  }
+  return undefined;
+}
+
+function describeReply(frame: unknown): string {
+  const reply = asObject(frame);
+  const error = stringField(reply, 'error');
+  return error === undefined ? String(frameType(reply)) : `error ${JSON.stringify(error)}`;
+}
+
+/** Replies are paired by what they say, so one left over answered nothing the client sent. */
+function unaskedReply(connection: Connection): Violation | undefined {
+  const [unasked] = connection.unasked;
+  if (unasked === undefined) return undefined;
   return violation(
     'I10', 'reply-mismatch',
-    `on connection ${connection.conn}, ${wrong.type} at ${at(wrong.send.t)} was answered by ${String(wrong.replyFrame?.type)}: a reply went missing or came unasked`,
-    [wrong.send.seq, wrong.reply?.seq ?? wrong.send.seq],
+    `on connection ${connection.conn}, the ${describeReply(unasked.payload.frame)} received at ${at(unasked.t)} answers no frame sent before it: a reply came unasked`,
+    [unasked.seq],
   );
 }
 
@@ -133,14 +150,24 @@ function pushToReplacedSession(model: Model, connection: Connection): Violation 
   return undefined;
 }
 
-/** I10: every request and frame gets its answer; sockets close only as the contract allows. */
+/**
+ * A restarted hub must come back: one that does not leaves the rest of the
+ * run to its outage, where every other invariant stands down.
+ */
+function restartViolations(model: Model): Violation[] {
+  return failedRestarts(model.events).map((event) =>
+    violation('I10', 'restart-failed', `the hub did not come back after the restart begun at ${at(event.t)}: ${event.payload.error ?? 'no error recorded'}`, [event.seq]),
+  );
+}
+
+/** I10: every request and frame gets its answer; sockets close only as the contract allows; a restarted hub comes back. */
 export function availability(model: Model): Violation[] {
-  const out = httpViolations(model);
+  const out = [...httpViolations(model), ...restartViolations(model)];
   for (const connection of model.connections.values()) {
     const checks = [
       closeViolation(model, connection),
       unansweredViolation(model, connection),
-      mismatchedReply(connection),
+      unaskedReply(connection),
       replacedSessionViolation(model, connection),
       pushToReplacedSession(model, connection),
     ];

@@ -20,7 +20,7 @@ export interface InvariantInfo {
 
 export const INVARIANT_INFO: Readonly<Record<InvariantId, InvariantInfo>> = {
   I1: { id: 'I1', name: 'exactly-once', description: 'every task ends completed once, or dead-lettered after exactly max(1, max_retries) failures; none is lost' },
-  I2: { id: 'I2', name: 'single-holder', description: 'a (task, generation) is pushed to one agent only, and pushed generations only grow' },
+  I2: { id: 'I2', name: 'single-holder', description: 'a (task, generation) is pushed to one agent only, pushed generations only grow, and an agent holds one task at a time' },
   I3: { id: 'I3', name: 'fencing', description: 'only the current assignee at the current generation can complete or fail; rejections use the contract strings' },
   I4: { id: 'I4', name: 'capabilities', description: 'a task is pushed only to an agent with every capability it needs' },
   I5: { id: 'I5', name: 'priority', description: 'no task is pushed while an earlier task in queue order the agent could take waits' },

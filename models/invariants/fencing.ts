@@ -1,13 +1,7 @@
-import { isGeneration, stringField } from '../frames.js';
+import { isGeneration, REJECTION_PREFIX, strictParserMayRefuse, stringField } from '../frames.js';
 import type { Model } from '../model.js';
 import type { Report, TaskRecord } from '../tasks.js';
 import { violation, type Violation } from './catalog.js';
-
-const REJECTION_PREFIX: Record<string, string> = {
-  task_complete: 'task_complete_failed',
-  task_failed: 'task_fail_failed',
-  task_accepted: 'task_accept_failed',
-};
 
 const REASONS = new Set(['stale_generation', 'invalid_state', 'not_found', 'not_assignee', 'invalid_result']);
 
@@ -78,7 +72,8 @@ function rejectionViolations(model: Model): Violation[] {
       const allowed =
         (reason !== undefined && REASONS.has(reason)) ||
         (error === 'not_identified' && !exchange.identifiedBefore) ||
-        (error === 'unknown_message_type' && typeof exchange.frame?.task_id !== 'string');
+        (error === 'unknown_message_type' && typeof exchange.frame?.task_id !== 'string') ||
+        (error === 'invalid_json' && strictParserMayRefuse(exchange.send.payload));
       if (!allowed) {
         out.push(
           violation('I3', 'non-contract-error', `${exchange.type} on connection ${connection.conn} was rejected with ${JSON.stringify(error)}, not a contract error`, [

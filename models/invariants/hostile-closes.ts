@@ -1,11 +1,13 @@
 import { OVERSIZE_FRAME_CHARS, REACTION_SLACK_MS } from '../bounds.js';
-import { agentAt, type Connection } from '../connections.js';
+import { agentAt, sentBinaryBy, type Connection } from '../connections.js';
 import { stringField } from '../frames.js';
 import type { Model } from '../model.js';
 import { outageDuring } from '../outages.js';
 import { at, violation, type Violation } from './catalog.js';
 
 const CLOSE_UNSUPPORTED_DATA = 1003;
+/** The real hub's answer to a binary frame (the reference hub's is 1003). */
+const CLOSE_INTERNAL_ERROR = 1011;
 const CLOSE_TOO_BIG = 1009;
 const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_SESSION_REPLACED = 4001;
@@ -34,7 +36,8 @@ function closeReason(model: Model, connection: Connection, code: number, t: numb
   const sends = connection.exchanges.map((e) => e.send).filter((send) => send.t <= t);
   switch (code) {
     case CLOSE_UNSUPPORTED_DATA:
-      return sends.some((send) => send.payload.binary === true) ? 'binary frame' : undefined;
+    case CLOSE_INTERNAL_ERROR:
+      return sentBinaryBy(connection, t) ? 'binary frame' : undefined;
     case CLOSE_TOO_BIG:
       return sends.some((send) => sentSize(send.payload) >= OVERSIZE_FRAME_CHARS) ? 'oversized frame' : undefined;
     case CLOSE_PROTOCOL_ERROR: {
@@ -53,7 +56,7 @@ function closeReason(model: Model, connection: Connection, code: number, t: numb
 
 /**
  * H3: the hub closes a socket only where the contract says it may (binary
- * 1003, oversized 1009, idle 1002, replaced 4001), and every frame the
+ * 1003 or 1011, oversized 1009, idle 1002, replaced 4001), and every frame the
  * contract refuses does get its socket closed.
  */
 export function hostileCloses(model: Model): Violation[] {

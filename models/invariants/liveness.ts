@@ -1,4 +1,4 @@
-import { DISCONNECT_RECLAIM_MS, queuedWhileIdleBound, REACTION_SLACK_MS } from '../bounds.js';
+import { DISCONNECT_RECLAIM_MS, QUEUED_WHILE_IDLE_MS, REACTION_SLACK_MS } from '../bounds.js';
 import { closedAt, type Connection } from '../connections.js';
 import { includesAll } from '../frames.js';
 import type { Model } from '../model.js';
@@ -8,7 +8,7 @@ import { at, violation, type Violation } from './catalog.js';
 
 /** (a) The task stayed queued while a capable agent was surely idle for longer than the bound. */
 function waitedWhileIdle(model: Model, task: TaskRecord): Violation | undefined {
-  const bound = queuedWhileIdleBound(model.timers);
+  const bound = QUEUED_WHILE_IDLE_MS;
   const needed = task.submission.neededCapabilities;
   for (const span of task.queuedSpans) {
     for (const agent of model.agents.values()) {

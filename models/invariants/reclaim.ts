@@ -1,10 +1,28 @@
 import { acceptanceBound, overdueBound, stuckBound } from '../bounds.js';
+import type { Session } from '../agents.js';
 import type { Model } from '../model.js';
 import { lastRestartBefore, outageDuring } from '../outages.js';
 import { assignmentBegan, type Assignment, type Report, type TaskRecord, type View } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
 const sentAt = (view: View): number => view.event.payload.sentAt;
+
+/**
+ * Whether the hub may have taken this accept for the assignment's running
+ * acceptance timer: not if it was answered before the assignment was made
+ * (before its push on the same socket, or before the hub's own `assigned_at`)
+ * or before the session that restarted the timer sent its identify. An
+ * accept of an earlier generation, or of an earlier session, does not count.
+ */
+function mayCountFor(model: Model, report: Report, assignment: Assignment, session: Session | undefined): boolean {
+  const reply = report.exchange.reply;
+  if (reply === undefined) return true;
+  const push = assignment.push;
+  if (push !== undefined && push.conn === report.exchange.conn && reply.seq < push.event.seq) return false;
+  const assignedAt = push?.assignedAt ?? assignment.assignedAt;
+  if (assignedAt !== undefined && reply.t < model.clock.toHistory(assignedAt).earliest) return false;
+  return session === undefined || reply.seq > session.identity.exchange.send.seq;
+}
 
 /** An assignment never accepted is reclaimed an acceptance timeout after it began, or after the agent's latest identify. */
 function unaccepted(model: Model, task: TaskRecord, assignment: Assignment): Violation | undefined {
@@ -13,11 +31,17 @@ function unaccepted(model: Model, task: TaskRecord, assignment: Assignment): Vio
   const bound = acceptanceBound(model.timers);
   const began = assignment.push?.event.t ?? assignmentBegan(assignment, model.clock);
   for (const view of assignment.views) {
+    const session = agent.sessions.filter((s) => s.start <= sentAt(view)).pop();
     const accepted = task.reports.some(
-      (r) => r.kind === 'accept' && r.agentId === assignment.agentId && r.outcome !== 'rejected' && r.exchange.send.t < view.event.t,
+      (r) =>
+        r.kind === 'accept' &&
+        r.agentId === assignment.agentId &&
+        r.outcome !== 'rejected' &&
+        r.exchange.send.t < view.event.t &&
+        mayCountFor(model, r, assignment, session),
     );
     if (accepted) return undefined;
-    const timerStart = Math.max(began, ...agent.sessions.filter((s) => s.start <= sentAt(view)).map((s) => s.start));
+    const timerStart = Math.max(began, session?.start ?? -Infinity);
     if (sentAt(view) <= timerStart + bound) continue;
     if (outageDuring(model.outages, assignmentBegan(assignment, model.clock), sentAt(view)) !== undefined) continue;
     return violation(

@@ -1,6 +1,7 @@
 import type { Model } from '../model.js';
 import type { TaskPush, TaskRecord } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
+import { secondTaskViolations } from './one-task-per-agent.js';
 
 function holderViolations(task: TaskRecord, assigns: TaskPush[]): Violation[] {
   const out: Violation[] = [];
@@ -70,9 +71,12 @@ function parityViolation(task: TaskRecord): Violation | undefined {
   return undefined;
 }
 
-/** I2: a (task, generation) is pushed to one agent once; generations pushed only grow, with the contract's parity. */
+/**
+ * I2: a (task, generation) is pushed to one agent once; generations pushed
+ * only grow, with the contract's parity; an agent holds one task at a time.
+ */
 export function singleHolder(model: Model): Violation[] {
-  const out: Violation[] = [];
+  const out: Violation[] = secondTaskViolations(model);
   for (const task of model.tasks.values()) {
     const assigns = task.pushes.filter((p) => p.kind === 'assign');
     out.push(...holderViolations(task, assigns));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../models/model.js';
 import { HistoryBuilder } from './support/history-builder.js';
 import { violationsOf } from './support/check.js';
 import { cleanRun } from './support/scenarios.js';
@@ -81,11 +82,39 @@ describe('I10 availability', () => {
     expect(I10(h)).toEqual([]);
   });
 
-  it('flags a reply that does not answer its frame', () => {
+  it('flags a reply that answers no frame', () => {
     const h = new HistoryBuilder();
     const a1 = h.at(0).connect('a1');
     h.at(10).send(a1, { type: 'ping' });
     h.recv(a1, { type: 'task_ack', task_id: 'x', status: 'accepted' });
-    expect(I10(h).map((v) => v.message)).toEqual([`on connection ${a1}, ping at t=10ms was answered by task_ack: a reply went missing or came unasked`]);
+    expect(I10(h).map((v) => v.message)).toEqual([
+      `on connection ${a1}, the task_ack received at t=10ms answers no frame sent before it: a reply came unasked`,
+    ]);
+  });
+
+  it('pairs replies by what they say, so a missing reply shifts no other pairing', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const task = h.at(10).submit();
+    h.assign(a1, task);
+    h.accept(a1, task);
+    const failed = h.at(20).fail(a1, task, { reply: 'none' });
+    h.at(30).send(a1, { type: 'ping' });
+    h.recv(a1, { type: 'pong', timestamp: 1 });
+    h.send(a1, { type: 'task_recovering', task_id: task });
+    h.recv(a1, { type: 'task_reassign', task_id: task });
+    h.send(a1, { type: 'task_complete', task_id: 'task-elsewhere', generation: 1 });
+    h.recv(a1, { type: 'error', error: 'task_complete_failed: not_found' });
+    h.at(3_000).listTasks();
+    const exchanges = buildModel(h.build()).connections.get(a1)?.exchanges ?? [];
+    expect(exchanges.map((e) => [e.type, e.replyFrame?.type])).toEqual([
+      ['identify', 'identified'],
+      ['task_accepted', 'task_ack'],
+      ['task_failed', undefined],
+      ['ping', 'pong'],
+      ['task_recovering', 'task_reassign'],
+      ['task_complete', 'error'],
+    ]);
+    expect(I10(h).map((v) => [v.kind, v.evidence])).toEqual([['unanswered-frame', [failed]]]);
   });
 });

@@ -17,7 +17,7 @@ describe('I6 liveness', () => {
     const list = h.at(2_000).listTasks();
     const [v, ...rest] = I6(h);
     expect(rest).toEqual([]);
-    expect(v?.message).toBe(`task ${task} stayed queued at generation 0 from t=10ms to t=1999ms while a1, able to take it, was idle (bound 700 ms)`);
+    expect(v?.message).toBe(`task ${task} stayed queued at generation 0 from t=10ms to t=1999ms while a1, able to take it, was idle (bound 500 ms)`);
     expect(v?.evidence).toContain(list);
   });
 
