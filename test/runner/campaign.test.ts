@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bucketOf } from '../../models/check.js';
 import { fuzz, type FuzzConfig } from '../../src/runner/fuzz.js';
 import type { CampaignEvent } from '../../src/runner/findings.js';
+import { fencing } from '../../properties/fencing.js';
+import { localTargets } from '../../src/targets/choose.js';
 import { simConfig } from '../support/sim-config.js';
 
 const TWO_FAULTS = ['priority-lifo', 'unfenced-complete'];
@@ -86,4 +88,17 @@ describe('a campaign in simulation', () => {
     const found = await fuzz({ ...simConfig(['priority-lifo'], 400, 11), jobs: 2 });
     expect(found.findings[0]?.failure.violations.map((v) => v.invariant)).toContain('I5');
   });
+
+  it('over the network a shrink candidate ends once a chased safety bucket shows: no wait for the slow timers', async () => {
+    // Acceptance after 8 s: a candidate that waited for the timers would take that long each.
+    const targets = localTargets({ sim: false, timers: { acceptanceMs: 8_000, stuckThresholdMs: 100_000 }, faults: ['unfenced-complete'] });
+    const started = Date.now();
+    const outcome = await fuzz({ family: fencing, runs: 100, seed: 3, agents: 3, maxActions: 20, timeoutPerRunMs: 120_000, jobs: 4, targets });
+    const [finding] = outcome.findings;
+    expect(finding?.buckets).toContain('I3/unfenced-report');
+    expect(finding?.shrinkAttempts).toBeGreaterThan(3);
+    const phases = finding?.failure.history.flatMap((e) => (e.kind === 'phase' ? [e.payload.name] : []));
+    expect(phases).not.toContain('snapshot');
+    expect(Date.now() - started).toBeLessThan(45_000);
+  }, 120_000);
 });
