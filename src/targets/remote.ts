@@ -143,6 +143,7 @@ export function remoteTargets(options: RemoteTargetOptions): TargetFactory {
   const { url, adminToken, timers, restartCommand } = options;
   const wsUrl = wsUrlOf(url);
   const canRestart = restartCommand !== undefined;
+  let reviving: Promise<void> | undefined;
   async function restart(crash: boolean): Promise<void> {
     if (restartCommand === undefined) throw new Error('this hub cannot be restarted: no --restart-cmd');
     await runRestartCommand(restartCommand, crash);
@@ -160,7 +161,8 @@ export function remoteTargets(options: RemoteTargetOptions): TargetFactory {
         () => null,
         (error: unknown) => (error instanceof HubUnreachableError ? error.reason : (error as Error).message),
       ),
-    ...(canRestart ? { revive: () => restart(true) } : {}),
+    // Slots and a shrinker may find the hub down at once: one restart serves them all.
+    ...(canRestart ? { revive: () => (reviving ??= restart(true).finally(() => (reviving = undefined))) } : {}),
     async open(): Promise<Target> {
       const runId = randomBytes(4).toString('hex');
       const namespace = `fz-${runId}-`;
