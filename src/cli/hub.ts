@@ -9,6 +9,7 @@ import { FAULT_CATALOGUE } from '../hub/faults/catalogue.js';
 import { startHub } from '../hub/index.js';
 import { addTimerOptions, timersFromOptions } from '../hub/timer-flags.js';
 import { exitWithUsageError, integerOption, repeatableChoice, runCli } from './cli-support.js';
+import { onStopSignal, SIGNAL_EXIT_CODES } from './stop-signals.js';
 
 interface HubCliOptions {
   host: string;
@@ -70,20 +71,17 @@ async function main(argv: string[]): Promise<void> {
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
 
-  let stopping = false;
-  const shutdown = (): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
+  // A supervisor stops it with SIGTERM, a terminal with SIGINT or SIGHUP: sockets closed, the log flushed, a temp
+  // data dir removed, then the signal's exit code, so whoever sent it can tell a clean stop from a crash (exit 1).
+  onStopSignal((signal) => {
     void hub.stop().then(
-      () => process.exit(0),
+      () => process.exit(SIGNAL_EXIT_CODES[signal]),
       (error: unknown) => {
         process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
         process.exit(1);
       },
     );
-  };
-  // A supervisor stops it with SIGTERM, a terminal with SIGINT or SIGHUP: each a clean stop (exit 0).
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+  });
 }
 
 void main(process.argv.slice(2));

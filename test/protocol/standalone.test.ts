@@ -105,7 +105,7 @@ describe('standalone hub', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('serves /health, keeps the admin token off stdout in a 0600 file, and exits 0 on SIGTERM', async () => {
+  it('serves /health, keeps the admin token off stdout in a 0600 file, and exits 143 on SIGTERM', async () => {
     const child = startStandalone(dataDir, scratch);
     const url = await waitForUrl(child);
     const health = await call(url, 'GET', '/health');
@@ -115,7 +115,7 @@ describe('standalone hub', () => {
     const submit = await call(url, 'POST', '/api/tasks', token, { description: 'survive me' });
     expect(submit.status).toBe(201);
     taskId = submit.body.task_id as string;
-    expect(await stopChild(child, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await stopChild(child, 'SIGTERM')).toEqual({ code: 143, signal: null });
   });
 
   it('started again on the same data dir, it still serves the task', async () => {
@@ -126,6 +126,6 @@ describe('standalone hub', () => {
     const res = await call(url, 'GET', `/api/tasks/${taskId}`, token);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: taskId, description: 'survive me', status: 'queued' });
-    expect(await stopChild(child, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await stopChild(child, 'SIGTERM')).toEqual({ code: 143, signal: null });
   });
 });

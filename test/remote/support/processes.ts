@@ -32,6 +32,13 @@ export interface Child {
 }
 
 const children = new Set<Child>();
+/** Process groups led by a child spawned detached: killed as a whole, whatever became of the leader. */
+const groups = new Set<number>();
+
+function leadsGroup(proc: ChildProcess): ChildProcess {
+  if (proc.pid !== undefined) groups.add(proc.pid);
+  return proc;
+}
 
 function track(proc: ChildProcess): Child {
   const started = Date.now();
@@ -158,12 +165,23 @@ export function spawnFuzz(args: readonly string[], options: FuzzOptions): Child 
  */
 export function spawnNpm(script: 'fuzz' | 'hub', args: readonly string[], options: FuzzOptions): Child {
   const npm = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: fuzzEnv(options), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  return track(npm);
+  return track(leadsGroup(npm));
 }
 
-/** An entry point of package.json's `bin`, as a container or a supervisor starts it: one process. */
+/**
+ * An entry point of package.json's `bin`, as a container or a supervisor starts it: one process, leading a
+ * process group of its own (so a group signal reaches it and nothing of the test runner).
+ */
 export function spawnBin(name: 'agentcom-fuzz' | 'agentcom-hub', args: readonly string[], options: FuzzOptions): Child {
-  return track(spawn(process.execPath, [join(ROOT, 'bin', `${name}.js`), ...args], { cwd: options.cwd, env: fuzzEnv(options), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', `${name}.js`), ...args], { cwd: options.cwd, env: fuzzEnv(options), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return track(leadsGroup(proc));
+}
+
+/** Sends `signal` to the child's pid alone (as `timeout` or a container runtime does) or to its whole group. */
+export function sendSignal(child: Child, signal: NodeJS.Signals, to: 'pid' | 'group'): void {
+  const pid = child.proc.pid;
+  if (pid === undefined) throw new Error('the child never started');
+  process.kill(to === 'group' ? -pid : pid, signal);
 }
 
 /** Resolves once the child's stdout or stderr matches, or rejects at the deadline or its exit. */
@@ -214,21 +232,28 @@ function killPidFile(pidFile: string): void {
   }
 }
 
-/** A child that leads its own group (npm and what it started) goes with its group; any other, alone. */
-function killTree(child: Child): void {
-  try {
-    if (child.proc.pid !== undefined) process.kill(-child.proc.pid, 'SIGKILL');
-  } catch {
-    child.proc.kill('SIGKILL');
+/**
+ * Kills every child still running and every process group a child was started to lead, even when its
+ * leader already exited (npm gone, its node child left behind), then waits for each child to be gone.
+ */
+export async function killChildren(): Promise<void> {
+  const running = [...children];
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // The whole group is gone already.
+    }
   }
+  groups.clear();
+  for (const child of running) child.proc.kill('SIGKILL');
+  await Promise.all(running.map((child) => child.exited));
 }
 
 /** Kills every child still running and every hub a restart script started; removes the scratch dir. */
 export async function stopAll(scratch: string, hubs: readonly Hub[]): Promise<void> {
   for (const hub of hubs) killPidFile(hub.pidFile);
-  const running = [...children];
-  for (const child of running) killTree(child);
-  await Promise.all(running.map((child) => child.exited));
+  await killChildren();
   rmSync(scratch, { recursive: true, force: true });
 }
 
