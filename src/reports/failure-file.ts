@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryEvent, TimerSettings } from '../../models/history.js';
 import type { Violation } from '../../models/check.js';
-import type { Action } from '../actions/action.js';
+import { PROPERTY_FAMILIES, findFamily } from '../../properties/index.js';
+import type { Action, ActionKind } from '../actions/action.js';
 import { redactTokens } from '../http/redact.js';
 import type { ActionOutcome } from '../runner/execute-action.js';
 import type { Schedule } from '../sim/schedule.js';
@@ -58,19 +59,61 @@ export class UnreadableFailureFile extends Error {
 }
 
 const isInteger = (value: unknown): boolean => Number.isInteger(value);
-const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value: unknown): boolean => isInteger(value) && (value as number) >= 0;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): boolean => typeof value === 'string';
+const listOf =
+  (valid: (value: unknown) => boolean) =>
+  (value: unknown): boolean =>
+    Array.isArray(value) && value.every(valid);
+const withFields = (value: unknown, fields: readonly string[], valid: (field: unknown) => boolean): boolean =>
+  isObject(value) && fields.every((field) => valid(value[field]));
 
-/** Fields a replay reads, each with its check; anything else in the file is for people. */
+/** Typed as a record so that a new action kind cannot be forgotten here: a replay can play every kind listed. */
+const ACTION_KINDS: Record<ActionKind, true> = {
+  connect: true,
+  'identify-bad-token': true,
+  'set-behaviour': true,
+  'accept-late': true,
+  progress: true,
+  kill: true,
+  close: true,
+  reconnect: true,
+  recover: true,
+  'stale-generation': true,
+  'foreign-task': true,
+  submit: true,
+  'retry-dead-letter': true,
+  observe: true,
+  wait: true,
+  'restart-hub': true,
+  'hostile-http': true,
+  'hostile-ws': true,
+  'delay-link': true,
+  'drop-link': true,
+  'half-open': true,
+};
+const TIMER_FIELDS: ReadonlyArray<keyof TimerSettings> = ['acceptanceMs', 'overdueSweepMs', 'stuckSweepMs', 'stuckThresholdMs', 'wsIdleMs'];
+
+function isAction(value: unknown): boolean {
+  if (!isObject(value) || !(typeof value.kind === 'string' && Object.hasOwn(ACTION_KINDS, value.kind))) return false;
+  return !('agent' in value) || isCount(value.agent);
+}
+
+/** Fields a replay or a report reads, each with its check; anything else in the file is for people. */
 const REQUIRED: ReadonlyArray<[keyof FailureFile, (value: unknown) => boolean, string]> = [
-  ['property', (v) => typeof v === 'string', 'a string'],
+  ['createdAt', isString, 'a string'],
+  ['property', isString, 'a string'],
   ['seed', isInteger, 'an integer'],
-  ['path', (v) => typeof v === 'string', 'a string'],
+  ['path', isString, 'a string'],
   ['agents', (v) => isInteger(v) && (v as number) > 0, 'a positive integer'],
-  ['maxActions', isInteger, 'an integer'],
-  ['faults', (v) => Array.isArray(v) && v.every((f) => typeof f === 'string'), 'a list of strings'],
-  ['timers', isObject, 'an object'],
-  ['actions', (v) => Array.isArray(v) && v.every(isObject), 'a list of actions'],
-  ['violations', (v) => Array.isArray(v) && v.every((x) => isObject(x) && typeof (x as { kind?: unknown }).kind === 'string'), 'a list of violations with kinds'],
+  ['maxActions', isCount, 'a non-negative integer'],
+  ['faults', listOf(isString), 'a list of strings'],
+  ['timers', (v) => withFields(v, TIMER_FIELDS, (ms) => typeof ms === 'number' && ms >= 0), `an object of ${TIMER_FIELDS.join(', ')} in ms`],
+  ['actions', listOf(isAction), 'a list of actions, each with a known kind'],
+  ['outcomes', Array.isArray, 'a list'],
+  ['violations', listOf((v) => withFields(v, ['invariant', 'kind', 'message'], isString)), 'a list of violations with invariant, kind and message'],
+  ['history', Array.isArray, 'a list'],
 ];
 
 /** Reads and checks a failure file; anything else is an UnreadableFailureFile saying why. */
@@ -85,7 +128,7 @@ export async function loadFailure(path: string): Promise<FailureFile> {
     throw new UnreadableFailureFile(path, text.trimStart().startsWith('{') ? 'its JSON is cut short or broken' : 'not JSON');
   }
   if (!isObject(parsed)) throw new UnreadableFailureFile(path, 'not a JSON object');
-  const file = parsed as Record<string, unknown>;
+  const file = parsed;
   if (file.format !== FAILURE_FORMAT) {
     const found = typeof file.format === 'string' ? `format ${file.format}` : 'no format field';
     throw new UnreadableFailureFile(path, `${found}, expected ${FAILURE_FORMAT}`);
@@ -93,6 +136,12 @@ export async function loadFailure(path: string): Promise<FailureFile> {
   for (const [field, valid, what] of REQUIRED) {
     if (!valid(file[field])) throw new UnreadableFailureFile(path, `"${field}" is missing or not ${what}`);
   }
-  if (file.sim === true && !Array.isArray(file.schedule)) throw new UnreadableFailureFile(path, 'a simulated failure without its "schedule"');
-  return parsed as FailureFile;
+  if (findFamily(file.property as string) === undefined) {
+    throw new UnreadableFailureFile(path, `unknown property family "${String(file.property)}" (known: ${PROPERTY_FAMILIES.map((f) => f.name).join(', ')})`);
+  }
+  if (file.sim !== undefined && typeof file.sim !== 'boolean') throw new UnreadableFailureFile(path, '"sim" is not true or false');
+  if (file.sim === true && !listOf((d) => withFields(d, ['action', 'choice', 'pick'], isCount))(file.schedule)) {
+    throw new UnreadableFailureFile(path, 'a simulated failure without a "schedule" of departures (action, choice, pick)');
+  }
+  return parsed as unknown as FailureFile;
 }
