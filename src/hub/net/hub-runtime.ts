@@ -46,6 +46,7 @@ export class HubRuntime {
   private nextConn = 1;
   private nextReq = 1;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
 
   private constructor(private readonly config: RuntimeConfig) {
     this.server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => this.onRequest(req, res));
@@ -170,8 +171,13 @@ export class HubRuntime {
    * log is flushed. Crash: every socket is destroyed at once and whatever is
    * not durable yet is lost.
    */
-  async stop({ crash = false }: { crash?: boolean } = {}): Promise<void> {
-    if (this.stopping) return;
+  stop({ crash = false }: { crash?: boolean } = {}): Promise<void> {
+    // A restart right after the hub crashed by itself waits for that crash to have freed the port and the log.
+    this.stopped ??= this.shutDown(crash);
+    return this.stopped;
+  }
+
+  private async shutDown(crash: boolean): Promise<void> {
     this.stopping = true;
     const { clock } = this.config;
     await this.driver.stop(crash, STOP_GRACE_MS);
