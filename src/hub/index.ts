@@ -57,19 +57,20 @@ export async function startHub(options: InternalHubOptions = {}): Promise<HubHan
   };
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentcom-hub-')));
-  const launch = (port: number): Promise<HubRuntime> =>
+  const launch = (port: number, restarted: boolean): Promise<HubRuntime> =>
     HubRuntime.start({
       host,
       port,
       clock,
       env,
       store: openStore(dataDir, faults, clock),
+      restarted,
       ...(options.onCrash === undefined ? {} : { onCrash: options.onCrash }),
     });
 
   let runtime: HubRuntime | undefined;
   try {
-    runtime = await launch(checkPort(options.port ?? 0));
+    runtime = await launch(checkPort(options.port ?? 0), false);
   } catch (error) {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -96,7 +97,7 @@ export async function startHub(options: InternalHubOptions = {}): Promise<HubHan
         if (runtime === undefined) throw new Error('the hub is stopped');
         await runtime.stop({ crash });
         runtime = undefined;
-        runtime = await launch(port);
+        runtime = await launch(port, true);
       }),
     stop: () =>
       serially(async () => {

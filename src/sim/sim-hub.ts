@@ -46,6 +46,8 @@ export class SimHub {
   private store: HubStore | undefined;
   private nextReq = 1;
   private life = 0;
+  /** Whether links and requests reach the hub at all (not after a restart with `restart-without-listener`). */
+  private listening = true;
 
   constructor(
     private readonly scheduler: SimScheduler,
@@ -56,7 +58,7 @@ export class SimHub {
   ) {}
 
   get up(): boolean {
-    return this.driver !== undefined && !this.driver.stopping;
+    return this.listening && this.driver !== undefined && !this.driver.stopping;
   }
 
   get adminToken(): string {
@@ -66,6 +68,7 @@ export class SimHub {
 
   async start(): Promise<void> {
     this.life++;
+    this.listening = this.life === 1 || !this.env.faults.has('restart-without-listener');
     const store = applyStoreFaults(this.disk.open(this.scheduler.channel(`hub disk (life ${this.life})`)), this.env.faults, this.clock);
     const outputs: ShellOutputs = {
       send: (connId, frame) => this.wire.toAgent(connId, 'frame', JSON.stringify(frame)),

@@ -8,7 +8,10 @@ import { CoreHarness } from './support/core-harness.js';
  */
 type Scenario = (hub: CoreHarness) => unknown;
 
-const SCENARIOS: Record<Exclude<FaultName, 'ack-before-persist'>, { timers?: object; run: Scenario; faulty: unknown }> = {
+/** Faults of the shell, not the core: each has its own test (test/hub/store.test.ts, test/hub/restart-without-listener.test.ts). */
+type ShellFault = 'ack-before-persist' | 'restart-without-listener';
+
+const SCENARIOS: Record<Exclude<FaultName, ShellFault>, { timers?: object; run: Scenario; faulty: unknown }> = {
   'no-idle-trigger': {
     run(hub) {
       const conn = hub.join('a');
@@ -184,6 +187,48 @@ const SCENARIOS: Record<Exclude<FaultName, 'ack-before-persist'>, { timers?: obj
     },
     faulty: [1011],
   },
+  'fail-report-drops-task': {
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit();
+      const replies = hub.frames(conn, hub.fail(conn, task, 1));
+      return [replies, hub.http('GET', `/api/tasks/${task}`).status, hub.fsm('a')];
+    },
+    faulty: [[], 404, 'idle'],
+  },
+  'reassign-no-acceptance-timer': {
+    timers: { acceptanceMs: 100 },
+    run(hub) {
+      const conn = hub.join('a');
+      const task = hub.submit();
+      hub.accept(conn, task);
+      hub.close(conn);
+      hub.join('b');
+      hub.advance(1_000);
+      return [hub.task(task).generation, hub.task(task).assigned_to];
+    },
+    faulty: [3, 'b'],
+  },
+  'sweep-only-scheduling': {
+    run(hub) {
+      hub.join('a');
+      const task = hub.submit();
+      const before = hub.task(task).status;
+      hub.advance(1_000);
+      return [before, hub.task(task).status];
+    },
+    faulty: ['queued', 'assigned'],
+  },
+  'push-to-busy-agent': {
+    run(hub) {
+      const conn = hub.join('a');
+      const first = hub.submit();
+      hub.accept(conn, first);
+      hub.submit();
+      return [hub.assignments(conn).length, hub.task(first).assigned_to];
+    },
+    faulty: [2, 'a'],
+  },
   'progress-crashes-hub': {
     run(hub) {
       const conn = hub.join('a');
@@ -208,10 +253,11 @@ describe('fault catalogue', () => {
     expect(() => parseFaults(['double-assign', 'no-such-fault'])).toThrow(/unknown fault "no-such-fault"/);
   });
 
-  it('has a core scenario for every fault but ack-before-persist (tested through the store)', () => {
+  it('has a core scenario for every fault but the shell faults (tested on their own)', () => {
+    const shellFaults: readonly string[] = ['ack-before-persist', 'restart-without-listener'];
     expect(Object.keys(SCENARIOS).sort()).toEqual(
       FAULT_CATALOGUE.map((fault) => fault.name)
-        .filter((name) => name !== 'ack-before-persist')
+        .filter((name) => !shellFaults.includes(name))
         .sort(),
     );
   });

@@ -6,6 +6,7 @@ export function startAcceptanceTimer(step: Step, agent: AgentSession): void {
   step.cancelTimer(agent.acceptanceTimer);
   agent.acceptanceTimer = null;
   if (agent.holding === null || step.faults.has('no-acceptance-timeout')) return;
+  if (step.faults.has('reassign-no-acceptance-timer') && agent.holding.generation > 1) return;
   agent.acceptanceTimer = step.setTimer({
     kind: 'acceptance',
     dueAt: step.now + step.env.timers.acceptanceMs,

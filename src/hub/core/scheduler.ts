@@ -4,6 +4,9 @@ import type { AgentSession } from './state.js';
 import type { Step } from './step.js';
 import { queueOrder, recordHistory, type Task } from './task.js';
 
+/** How long a hub with `sweep-only-scheduling` lets a scheduling trigger wait: twice the model's reaction slack. */
+const SCHEDULING_SWEEP_MS = 1_000;
+
 function canTake(agent: AgentSession, task: Task, faults: FaultSet): boolean {
   const needs = task.needed_capabilities;
   if (needs.length === 0) return true;
@@ -13,7 +16,8 @@ function canTake(agent: AgentSession, task: Task, faults: FaultSet): boolean {
 }
 
 function isSchedulable(step: Step, agent: AgentSession): boolean {
-  return agent.fsm === 'idle' && step.state.conns.get(agent.connId)?.closing === false;
+  const free = agent.fsm === 'idle' || (agent.fsm === 'working' && step.faults.has('push-to-busy-agent'));
+  return free && step.state.conns.get(agent.connId)?.closing === false;
 }
 
 function assign(step: Step, task: Task, agent: AgentSession): void {
@@ -41,9 +45,15 @@ function assign(step: Step, task: Task, agent: AgentSession): void {
 /**
  * One scheduling pass: queued tasks in queue order, each to the first idle
  * agent (in join order) that has every needed capability; an agent takes at
- * most one task per pass.
+ * most one task per pass. `sweep`: the pass a hub with `sweep-only-scheduling`
+ * defers every trigger to.
  */
-export function schedulePass(step: Step): void {
+export function schedulePass(step: Step, trigger: 'event' | 'sweep' = 'event'): void {
+  if (trigger === 'event' && step.faults.has('sweep-only-scheduling')) {
+    const armed = [...step.state.timers.values()].some((timer) => timer.kind === 'scheduling_sweep');
+    if (!armed) step.setTimer({ kind: 'scheduling_sweep', dueAt: step.now + SCHEDULING_SWEEP_MS });
+    return;
+  }
   const idle = [...step.state.agents.values()]
     .filter((agent) => isSchedulable(step, agent))
     .sort((a, b) => a.joinSeq - b.joinSeq);

@@ -45,6 +45,7 @@ export type TimerSpec =
   | (TimerBase & { kind: 'acceptance'; agentId: string; taskId: string; generation: number })
   | (TimerBase & { kind: 'overdue_sweep' })
   | (TimerBase & { kind: 'stuck_sweep' })
+  | (TimerBase & { kind: 'scheduling_sweep' })
   | (TimerBase & { kind: 'ws_idle'; connId: number });
 
 /** Everything the hub knows. Updated in place by the core, one event at a time. */

@@ -124,6 +124,10 @@ export function failTask(step: Step, caller: Caller, msg: JsonObject): void {
   const check = checkAssignment(step, agent, msg.task_id, msg.generation);
   if (!check.ok) return sendError(step, caller, `task_fail_failed: ${check.reason}`);
   const { task } = check;
+  if (step.faults.has('fail-report-drops-task')) {
+    step.state.tasks.delete(task.id);
+    return releaseAndSchedule(step, holdersOf(step, task.id));
+  }
   const failedAssignment = { agent_id: agent.agentId, generation: task.generation };
   const limit = step.faults.has('retry-off-by-one') ? task.max_retries + 1 : task.max_retries;
   task.retry_count += 1;

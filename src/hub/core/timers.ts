@@ -1,5 +1,6 @@
 import { CLOSE_PROTOCOL_ERROR } from './sessions.js';
 import { isCurrentAssignment, reclaim } from './reclaim.js';
+import { schedulePass } from './scheduler.js';
 import type { TimerSpec } from './state.js';
 import type { Step } from './step.js';
 import type { Task } from './task.js';
@@ -61,5 +62,7 @@ export function timerFired(step: Step, timerId: string): void {
       return;
     case 'ws_idle':
       return idleCheck(step, timer.connId);
+    case 'scheduling_sweep':
+      return schedulePass(step, 'sweep');
   }
 }

@@ -26,6 +26,18 @@ export const FAULT_CATALOGUE = [
     name: 'complete-check-then-act',
     description: 'task_complete is checked on arrival but applied by a separate next event that does not check again',
   },
+  { name: 'fail-report-drops-task', description: 'a task_failed gets no reply and the task vanishes from every listing' },
+  { name: 'reassign-no-acceptance-timer', description: 'no acceptance timer is started for a re-assignment (generation > 1)' },
+  {
+    name: 'sweep-only-scheduling',
+    description: 'no event runs a scheduling pass: each trigger waits for a scheduling sweep one second later',
+  },
+  { name: 'push-to-busy-agent', description: 'the hub pushes a task to an agent that is working on another' },
+  {
+    name: 'restart-without-listener',
+    description: 'a restarted hub comes back without its HTTP and WebSocket listener',
+    crashesHub: true,
+  },
   {
     name: 'progress-crashes-hub',
     description: 'a task_progress report makes the hub stop at once, with no reply (the standalone hub exits 1)',

@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   clock: HubClock;
   env: CoreEnv;
   store: HubStore;
+  /** A later life of the same hub, after a restart. */
+  restarted?: boolean;
   /** Told once the runtime has died by itself (fault `progress-crashes-hub`). */
   onCrash?: () => void;
 }
@@ -69,7 +71,7 @@ export class HubRuntime {
       crash: () => void runtime.stop({ crash: true }).then(() => config.onCrash?.()),
     });
     try {
-      await runtime.listen();
+      if (!(config.restarted === true && config.env.faults.has('restart-without-listener'))) await runtime.listen();
     } catch (error) {
       await runtime.stop({ crash: true });
       throw error;
