@@ -22,6 +22,7 @@ import { ProgressLine } from '../reports/progress.js';
 import { fuzzSummary } from '../reports/json-summary.js';
 import { writeJunitReport } from '../reports/junit.js';
 import { CampaignOutput, htmlFindingOf } from './campaign-output.js';
+import { onStopSignal, SIGNAL_EXIT_CODES, type StopSignal } from './stop-signals.js';
 import { addTargetOptions, defaultRunTimeoutMs, targetsFromOptions, type ResolvedTargets, type TargetCliOptions } from './target-options.js';
 import { exitWithUsageError, integerOption, runCli } from './cli-support.js';
 import { addRunOptions, maxActionsFor, type RunCliOptions } from './run-options.js';
@@ -41,12 +42,6 @@ interface FuzzCliOptions extends TargetCliOptions, RunCliOptions {
   json: boolean;
   junit?: string;
 }
-
-/** What a signal's exit code is, by the shell's convention (128 + its number). */
-const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
-type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
-/** A second signal within this long of the first is the same one delivered twice, not a second request. */
-const REPEATED_SIGNAL_MS = 1_000;
 
 function program(): Command {
   const cmd = new Command('fuzz')
@@ -113,22 +108,11 @@ function invocation(): string {
  */
 function stopOnSignals(): { signal: AbortSignal; received: () => StopSignal | null } {
   const stop = new AbortController();
-  let received: StopSignal | null = null;
-  let receivedAt = 0;
-  for (const name of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) {
-    process.on(name, () => {
-      if (received !== null) {
-        // Ctrl-C reaches npm and the fuzzer both, and npm passes it on: the same signal twice at once is one.
-        if (Date.now() - receivedAt < REPEATED_SIGNAL_MS) return;
-        process.exit(SIGNAL_EXIT_CODES[received]);
-      }
-      received = name;
-      receivedAt = Date.now();
-      process.stderr.write(`\n${name}: stopping; tearing down the current runs, then reporting the best finding so far (again to quit at once)\n`);
-      stop.abort();
-    });
-  }
-  return { signal: stop.signal, received: () => received };
+  const received = onStopSignal((name) => {
+    process.stderr.write(`\n${name}: stopping; tearing down the current runs, then reporting the best finding so far (again to quit at once)\n`);
+    stop.abort();
+  });
+  return { signal: stop.signal, received };
 }
 
 async function main(argv: string[]): Promise<number> {
