@@ -119,7 +119,7 @@ export type HistoryEvent =
 
 export type HistoryKind = HistoryEvent['kind'];
 
-/** A task as the hub's HTTP views show it (fields per PROTOCOL.md). */
+/** A task as the hub's HTTP views show it (fields per docs/protocol.md#tasks). */
 export interface TaskView {
   id: string;
   description: string;

@@ -12,7 +12,7 @@ type Verdict = { status: 413 } | { status: 400; error: string; fields?: string[]
 
 const given = (value: unknown): boolean => value !== undefined && value !== null;
 
-/** The fields PROTOCOL.md's reference behaviour refuses in this body, by its type rules. */
+/** The fields the reference behaviour refuses in this body, by its type rules (docs/protocol.md#submitting-a-task). */
 function invalidFields(body: JsonObject): string[] {
   const bad: string[] = [];
   const { description, priority, max_retries, complete_by, needed_capabilities, metadata } = body;

@@ -1,4 +1,4 @@
-/** Request and answer shapes of the hub's HTTP routes (PROTOCOL.md, "HTTP"). */
+/** Request and answer shapes of the hub's HTTP routes (docs/protocol.md#http-routes). */
 import type { TaskView } from '../../models/history.js';
 
 export type { TaskView };
@@ -64,7 +64,7 @@ export interface MintTokenReply {
   token: string;
 }
 
-/** PROTOCOL.md gives only "token prefixes"; these shapes are the reference hub's. */
+/** The contract gives only "token prefixes"; these shapes are the reference hub's (docs/protocol.md#http-routes). */
 export interface TokenListReply {
   tokens: Array<{ agent_id: string; token_prefix: string }>;
   count: number;

@@ -2,7 +2,7 @@ import type { TimerSettings } from '../../models/history.js';
 
 export type { TimerSettings };
 
-/** The real AgentCom hub's timer values (PROTOCOL.md, "Timers of the real hub"). */
+/** The real AgentCom hub's timer values (docs/protocol.md#timers). */
 export const AGENTCOM_TIMERS: Readonly<TimerSettings> = Object.freeze({
   acceptanceMs: 60_000,
   overdueSweepMs: 30_000,

@@ -24,7 +24,7 @@ const RUN_START: HistoryEvent = {
 };
 
 describe('hostile-input model', () => {
-  it('judges a submit body as PROTOCOL.md says', () => {
+  it('judges a submit body as the protocol says', () => {
     expect(submitVerdict({ description: 'a', priority: 'urgent', extra: 1 })).toEqual({ status: 201 });
     expect(submitVerdict([])).toEqual({ status: 400, error: 'missing required field: description' });
     expect(submitVerdict({ description: 'a', priority: 1, metadata: [] })).toEqual({

@@ -1,4 +1,4 @@
-// PROTOCOL.md "Auth": bearer tokens, 64 lowercase hex, one agent_id each.
+// docs/protocol.md#auth: bearer tokens, 64 lowercase hex, one agent_id each.
 import { describe, expect, it } from 'vitest';
 import { isToken, useHub } from './support.js';
 

@@ -1,4 +1,4 @@
-// PROTOCOL.md "Reference behaviour", bad input: every bad frame or request
+// docs/protocol.md#reference-behaviour, bad input: every bad frame or request
 // gets an error reply or a 4xx, the hub keeps serving, and no task is lost
 // or changed.
 import { connect } from 'node:net';

@@ -1,4 +1,4 @@
-// PROTOCOL.md "State is durable": tasks, generations, dead letters and tokens
+// docs/protocol.md#task-lifecycle, durability: tasks, generations, dead letters and tokens
 // survive a restart and a crash; a torn last log record is skipped.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// PROTOCOL.md "HTTP": tokens, agent states (the per-agent state machine),
+// docs/protocol.md#http-routes: tokens, agent states (the per-agent state machine),
 // admin reset, and 404 for everything else.
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// PROTOCOL.md "HTTP": health and the task routes (submit, list, get, stats,
+// docs/protocol.md#http-routes: health and the task routes (submit, list, get, stats,
 // dead letter, retry), with the submit type checks of "Reference behaviour".
 import { describe, expect, it } from 'vitest';
 import { TASK_ID, eventually, ofType, sleep, useHub } from './support.js';

@@ -1,4 +1,4 @@
-// PROTOCOL.md "Scheduling": queue order, capability matching, one task per
+// docs/protocol.md#scheduling: queue order, capability matching, one task per
 // agent per pass, and every scheduling trigger.
 import { describe, expect, it } from 'vitest';
 import { type RawSocket, eventually, ofType, sleep, useHub } from './support.js';

@@ -1,5 +1,5 @@
 /**
- * Raw clients for the PROTOCOL.md conformance suite: plain `ws` sockets and
+ * Raw clients for the protocol conformance suite (docs/protocol.md): plain `ws` sockets and
  * undici requests, so the suite does not lean on the project's own client code.
  *
  * A `HubFixture` owns one hub plus every socket and HTTP connection opened

@@ -1,4 +1,4 @@
-// PROTOCOL.md timers and reclaims, with short settings: acceptance timeout,
+// docs/protocol.md#timers and reclaims, with short settings: acceptance timeout,
 // overdue sweep, stuck sweep, WebSocket idle close, reclaim fencing.
 import { describe, expect, it } from 'vitest';
 import { eventually, ofType, sleep, withHub } from './support.js';

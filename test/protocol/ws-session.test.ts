@@ -1,4 +1,4 @@
-// PROTOCOL.md "WebSocket /ws": identify, errors before and after identify,
+// docs/protocol.md#websocket-messages: identify, errors before and after identify,
 // binary frames, ping, and session replacement.
 import { describe, expect, it } from 'vitest';
 import { errorFrame, eventually, ofType, useHub } from './support.js';

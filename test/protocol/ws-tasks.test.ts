@@ -1,4 +1,4 @@
-// PROTOCOL.md "WebSocket /ws" task rows, the task_assign push, and the
+// docs/protocol.md#websocket-messages task rows, the task_assign push, and the
 // "Reference behaviour" rules on who may accept, complete or fail a task.
 import { describe, expect, it } from 'vitest';
 import { ofType, sleep, useHub } from './support.js';

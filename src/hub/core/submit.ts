@@ -25,8 +25,8 @@ function priorityOf(name: string): number {
 }
 
 /**
- * The body of `POST /api/tasks`, checked as PROTOCOL.md's reference behaviour
- * says. A field given as null counts as not given, except `complete_by`,
+ * The body of `POST /api/tasks`, checked as the reference behaviour says
+ * (docs/protocol.md#submitting-a-task). A field given as null counts as not given, except `complete_by`,
  * where null is a value.
  */
 export function checkSubmission(body: unknown, faults: FaultSet): SubmitCheck {

@@ -1,7 +1,7 @@
 /**
  * Deliberate defects the reference hub can be told to have, so the fuzzer can
  * show it finds them. Each is one guarded branch in the hub; without faults
- * the hub follows PROTOCOL.md. `property` names the property family whose
+ * the hub follows docs/protocol.md. `property` names the property family whose
  * actions can reach the defect, where the default lifecycle family cannot
  * (malformed input is only sent by hostile-input). `crashesHub`: the defect
  * takes the whole hub down or silent, as a crashing production hub does.
