@@ -44,7 +44,7 @@ async function writeSecret(file: string, secret: string): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const options = runCli(program(), argv).opts<HubCliOptions>();
-  const hub = await startHub({
+  const starting = startHub({
     host: options.host,
     port: options.port,
     dataDir: options.dataDir === undefined ? undefined : resolve(options.dataDir),
@@ -55,6 +55,21 @@ async function main(argv: string[]): Promise<void> {
       process.exit(1);
     },
   }).catch((error: unknown) => exitWithUsageError((error as Error).message));
+  // A supervisor stops it with SIGTERM, a terminal with SIGINT or SIGHUP: sockets closed, the log flushed, a temp
+  // data dir removed, then the signal's exit code, so whoever sent it can tell a clean stop from a crash (exit 1).
+  // Listening from the start: a signal sent while it starts, or the moment the banner is read, still stops it so.
+  onStopSignal((signal) => {
+    void starting
+      .then((hub) => hub.stop())
+      .then(
+        () => process.exit(SIGNAL_EXIT_CODES[signal]),
+        (error: unknown) => {
+          process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+          process.exit(1);
+        },
+      );
+  });
+  const hub = await starting;
 
   const tokenFile = resolve(options.adminTokenFile ?? join(hub.dataDir, 'admin-token'));
   try {
@@ -70,18 +85,6 @@ async function main(argv: string[]): Promise<void> {
     ...(options.fault.length > 0 ? [`faults enabled: ${options.fault.join(', ')}`] : []),
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
-
-  // A supervisor stops it with SIGTERM, a terminal with SIGINT or SIGHUP: sockets closed, the log flushed, a temp
-  // data dir removed, then the signal's exit code, so whoever sent it can tell a clean stop from a crash (exit 1).
-  onStopSignal((signal) => {
-    void hub.stop().then(
-      () => process.exit(SIGNAL_EXIT_CODES[signal]),
-      (error: unknown) => {
-        process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  });
 }
 
 void main(process.argv.slice(2));

@@ -184,15 +184,41 @@ export function sendSignal(child: Child, signal: NodeJS.Signals, to: 'pid' | 'gr
   process.kill(to === 'group' ? -pid : pid, signal);
 }
 
-/** Resolves once the child's stdout or stderr matches, or rejects at the deadline or its exit. */
-export async function printed(child: Child, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(child.stdout + child.stderr)) {
-    if (child.proc.exitCode !== null || child.proc.signalCode !== null || Date.now() > deadline) {
-      throw new Error(`never printed ${pattern}; stdout: ${child.stdout} stderr: ${child.stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Resolves as soon as the child's stdout or stderr matches (checked on every chunk, so a signal sent next
+ * lands the moment the line is out), or rejects at the deadline or its exit.
+ */
+export function printed(child: Child, pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (pattern.test(child.stdout + child.stderr)) finish();
+    };
+    const give = (): void => finish(new Error(`never printed ${pattern}; stdout: ${child.stdout} stderr: ${child.stderr}`));
+    // Its last chunks may come after 'exit': read them before giving up.
+    const exited = (): void => {
+      setImmediate(() => {
+        check();
+        give();
+      });
+    };
+    const timer = setTimeout(give, timeoutMs);
+    let settled = false;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.proc.stdout?.off('data', check);
+      child.proc.stderr?.off('data', check);
+      child.proc.off('exit', exited);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    child.proc.stdout?.on('data', check);
+    child.proc.stderr?.on('data', check);
+    child.proc.once('exit', exited);
+    check();
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) exited();
+  });
 }
 
 /** Every process of a group is gone (signal 0 finds none). */
