@@ -179,6 +179,25 @@ const SCENARIOS: Record<Exclude<FaultName, ShellFault>, { timers?: object; run: 
     },
     faulty: [201, 'throws'],
   },
+  'invalid-json-framework-body': {
+    run(hub) {
+      const request = { method: 'POST', target: '/api/tasks', authorization: `Bearer ${hub.adminToken}`, contentType: 'application/json', body: '{"description":' };
+      return hub.event({ type: 'http', reqId: 0, request }).flatMap((effect) => (effect.type === 'reply' ? [effect.status, effect.body] : []));
+    },
+    faulty: [400, { errors: { detail: 'Bad Request' } }],
+  },
+  'restart-chokes-on-metadata': {
+    run(hub) {
+      hub.submit({ metadata: { hostile: true } });
+      const snapshot = { tasks: [...hub.state.tasks.values()], tokens: [...hub.state.tokens], adminToken: hub.adminToken };
+      try {
+        return new CoreHarness({ snapshot, faults: [...hub.env.faults] }).state.tasks.size;
+      } catch (error) {
+        return String(error);
+      }
+    },
+    faulty: 'Error: cannot load a saved task whose metadata holds anything but strings and numbers',
+  },
   'result-crashes-socket': {
     run(hub) {
       const conn = hub.join('a');

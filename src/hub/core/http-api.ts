@@ -81,6 +81,7 @@ function answer(request: HttpRequest, step: Step): Answer {
   if (matched.route.body && (declaredJson || request.body !== '')) {
     if (!declaredJson) return { status: 415, body: { error: 'unsupported_media_type' } };
     const parsed = parseJson(request.body);
+    if (parsed === undefined && step.faults.has('invalid-json-framework-body')) return { status: 400, body: { errors: { detail: 'Bad Request' } } };
     if (parsed === undefined) return { status: 400, body: { error: 'invalid_json' } };
     body = parsed.value;
   }

@@ -13,17 +13,25 @@ import { stateFromSnapshot, type HubState } from './state.js';
 import { Step, type CoreEnv } from './step.js';
 import { startSweeps, timerFired } from './timers.js';
 import { applyCompletion } from './task-messages.js';
+import type { Task } from './task.js';
 import { handleText } from './ws-messages.js';
 
 export type { CoreEnv } from './step.js';
 
 export const ADMIN_AGENT_ID = 'admin';
 
+function hasUntypedMetadata(task: Task): boolean {
+  return Object.values(task.metadata).some((value) => typeof value !== 'string' && typeof value !== 'number');
+}
+
 /**
  * The state a hub starts from. Sessions did not survive the restart, so every
  * task still assigned is reclaimed, as a socket loss would have done.
  */
 export function startCore(snapshot: DurableSnapshot, env: CoreEnv, now: number): { state: HubState; effects: Effect[] } {
+  if (env.faults.has('restart-chokes-on-metadata') && snapshot.tasks.some(hasUntypedMetadata)) {
+    throw new Error('cannot load a saved task whose metadata holds anything but strings and numbers');
+  }
   const adminToken = snapshot.adminToken ?? env.ids.token();
   const state = stateFromSnapshot(snapshot, adminToken);
   const step = new Step(state, env, now);

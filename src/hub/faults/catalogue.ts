@@ -59,6 +59,16 @@ export const FAULT_CATALOGUE = [
     property: 'hostile-input',
   },
   {
+    name: 'invalid-json-framework-body',
+    description: 'an HTTP body that does not parse gets the web framework\'s 400 {"errors":{"detail":"Bad Request"}}, with no error field',
+    property: 'hostile-input',
+  },
+  {
+    name: 'restart-chokes-on-metadata',
+    description: 'a restart refuses to load a saved task whose metadata holds anything but strings and numbers, and the hub stays down',
+    property: 'hostile-input',
+  },
+  {
     name: 'result-crashes-socket',
     description: 'a task_complete whose result is not an object crashes the socket (closed 1011)',
     property: 'hostile-input',
