@@ -13,28 +13,36 @@ const ACK_STATUSES: Record<Report['kind'], string[]> = {
 
 const VERB: Record<Report['kind'], string> = { complete: 'completion', fail: 'failure', accept: 'acceptance' };
 
-/** Why an acknowledged completion or failure broke the fence, if it did. */
-function fenceBreach(task: TaskRecord, report: Report): string | undefined {
+/**
+ * Why an acknowledged completion or failure broke the fence, if it did: it
+ * came from an agent not assigned that generation (a foreign report), or from
+ * the assignee at a generation that is not the current one (a stale report).
+ */
+type Breach = { kind: 'foreign-report' | 'stale-report'; why: string };
+
+function fenceBreach(task: TaskRecord, report: Report): Breach | undefined {
   const sent = report.exchange.send;
   const generation = report.generation;
-  if (!isGeneration(generation)) return `carried generation ${JSON.stringify(generation) ?? 'missing'}, not an integer`;
+  const stale = (why: string): Breach => ({ kind: 'stale-report', why });
+  const foreign = (why: string): Breach => ({ kind: 'foreign-report', why });
+  if (!isGeneration(generation)) return stale(`carried generation ${JSON.stringify(generation) ?? 'missing'}, not an integer`);
   // The sender's assignment when it sent; failing that, one whose push was in
   // flight then (a sender may know a task id and generation before its push lands).
   const answeredAt = report.exchange.reply?.seq ?? sent.seq;
   const toSender = task.pushes.filter((p) => p.agentId === report.agentId);
   const own = toSender.filter((p) => p.event.seq < sent.seq).pop() ?? toSender.find((p) => p.event.seq < answeredAt);
-  if (own === undefined) return `came from ${report.agentId}, which was never pushed the task`;
+  if (own === undefined) return foreign(`came from ${report.agentId}, which was never pushed the task`);
   if (own.generation !== generation) {
-    return `carried generation ${generation} but ${report.agentId}'s latest assignment was generation ${own.generation}`;
+    return stale(`carried generation ${generation} but ${report.agentId}'s latest assignment was generation ${own.generation}`);
   }
   const holder = task.pushes.find((p) => p.kind === 'assign' && p.generation === generation && p.agentId !== report.agentId);
-  if (holder !== undefined) return `carried generation ${generation}, which was pushed to ${holder.agentId}`;
+  if (holder !== undefined) return foreign(`carried generation ${generation}, which was pushed to ${holder.agentId}`);
   // A completion ends the task, so no later generation may ever exist; a failure
   // requeues it, so only a newer generation seen before the failure was sent counts.
   const newer = task.pushes.find(
     (p) => p.generation > generation && (report.kind === 'complete' || p.event.seq < sent.seq),
   );
-  if (newer !== undefined) return `carried generation ${generation} while generation ${newer.generation} was pushed to ${newer.agentId}`;
+  if (newer !== undefined) return stale(`carried generation ${generation} while generation ${newer.generation} was pushed to ${newer.agentId}`);
   return undefined;
 }
 
@@ -54,7 +62,7 @@ function acknowledgedViolations(task: TaskRecord): Violation[] {
     if (report.kind === 'accept') continue;
     const breach = fenceBreach(task, report);
     if (breach !== undefined) {
-      out.push(violation('I3', 'unfenced-report', `task ${task.id}: acknowledged ${VERB[report.kind]} by ${report.agentId} ${breach}`, breachEvidence(task, report)));
+      out.push(violation('I3', breach.kind, `task ${task.id}: acknowledged ${VERB[report.kind]} by ${report.agentId} ${breach.why}`, breachEvidence(task, report)));
     }
   }
   return out;

@@ -27,14 +27,16 @@ export const VIOLATION_KINDS = {
   },
   I3: {
     'wrong-ack-status': { description: 'a report was acknowledged with a status the contract does not give it', waitsForTimers: false },
-    'unfenced-report': { description: 'a report from a non-assignee or at a stale generation was acknowledged', waitsForTimers: false },
+    'foreign-report': { description: 'a completion or failure from an agent not assigned that generation was acknowledged', waitsForTimers: false },
+    'stale-report': { description: 'a completion or failure from the assignee at a generation not the current one was acknowledged', waitsForTimers: false },
     'non-contract-error': { description: 'a report was rejected with an error string the contract does not name', waitsForTimers: false },
   },
   I4: {
     'incapable-push': { description: 'a task was pushed to an agent without every capability it needs', waitsForTimers: false },
   },
   I5: {
-    'out-of-order': { description: 'a task was pushed while an earlier task in queue order the agent could take waited', waitsForTimers: false },
+    'priority-inverted': { description: 'a task was pushed while a task of a more urgent priority the agent could take waited', waitsForTimers: false },
+    'fifo-broken': { description: 'a task was pushed while an older task of the same priority the agent could take waited', waitsForTimers: false },
   },
   I6: {
     'idle-while-queued': { description: 'a task stayed queued while a capable agent was idle', waitsForTimers: true },

@@ -48,7 +48,8 @@ function passedOver(model: Model, task: TaskRecord, push: TaskPush): Violation |
     );
     if (span === undefined) continue;
     return violation(
-      'I5', 'out-of-order',
+      'I5',
+      other.submission.priority === task.submission.priority ? 'fifo-broken' : 'priority-inverted',
       `task ${task.id} (priority ${task.submission.priority}) was pushed to ${push.agentId} at ${at(push.event.t)} ` +
         `while task ${other.id} (priority ${other.submission.priority}, created earlier, which ${push.agentId} could take) ` +
         `stayed queued at generation ${span.generation} from ${at(span.from)} to ${at(span.to)}`,

@@ -32,7 +32,7 @@ const fencingFailure: Failure = {
     { kind: 'stale-generation', op: 'complete', generation: 'zero' },
   ],
   outcomes: [{ status: 'done' }, { status: 'done' }],
-  violations: [{ invariant: 'I3', kind: 'unfenced-report', name: 'fencing', message: 'a <stale> "complete" & more\u0001', evidence: [3, 4] }],
+  violations: [{ invariant: 'I3', kind: 'stale-report', name: 'fencing', message: 'a <stale> "complete" & more\u0001', evidence: [3, 4] }],
   history: [],
   shrinks: 4,
   schedule: NATURAL_ORDER,
@@ -126,7 +126,7 @@ describe('JSON summary', () => {
     const summary = fuzzSummary(input(twoFindings));
     expect(summary.format).toBe('agentcom-fuzz/summary@2');
     expect(summary.findings.map((f) => ({ number: f.number, bucket: f.bucket, firstRun: f.firstRun, hits: f.hits, path: f.path }))).toEqual([
-      { number: 1, bucket: ['I3/unfenced-report'], firstRun: 7, hits: 3, path: '6:1:0' },
+      { number: 1, bucket: ['I3/stale-report'], firstRun: 7, hits: 3, path: '6:1:0' },
       { number: 2, bucket: ['I1/not-terminal', 'I3/non-contract-error'], firstRun: 41, hits: 1, path: '40:2' },
     ]);
     expect(summary.findings[1]?.replay).toEqual(['npm run fuzz -- --replay 42:40:2 --property fencing --fault unfenced-complete']);
@@ -165,7 +165,7 @@ describe('JUnit XML', () => {
   it('a violated invariant lists every finding that broke it', () => {
     const xml = junitXml(fuzzSummary(input(twoFindings)));
     const fencing = testcases(xml).find((c) => c.includes('name="I3 fencing"')) ?? '';
-    expect(fencing).toContain('── finding 1 (I3/unfenced-report; 3 run(s) hit it)');
+    expect(fencing).toContain('── finding 1 (I3/stale-report; 3 run(s) hit it)');
     expect(fencing).toContain('── finding 2 (I1/not-terminal, I3/non-contract-error; 1 run(s) hit it)');
     expect(fencing).toContain('--replay 42:40:2');
     const once = testcases(xml).find((c) => c.includes('name="I1 exactly-once"')) ?? '';

@@ -95,7 +95,7 @@ describe('a campaign in simulation', () => {
     const started = Date.now();
     const outcome = await fuzz({ family: fencing, runs: 100, seed: 3, agents: 3, maxActions: 20, timeoutPerRunMs: 120_000, jobs: 4, targets });
     const [finding] = outcome.findings;
-    expect(finding?.buckets).toContain('I3/unfenced-report');
+    expect(finding?.buckets).toContain('I3/stale-report');
     expect(finding?.shrinkAttempts).toBeGreaterThan(3);
     const phases = finding?.failure.history.flatMap((e) => (e.kind === 'phase' ? [e.payload.name] : []));
     expect(phases).not.toContain('snapshot');
