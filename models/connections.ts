@@ -89,12 +89,12 @@ function answerableTypes(reply: JsonObject | undefined): readonly string[] | und
 }
 
 /** Among frames a position-only error may answer, the ones its string points at (else any will do). */
-function likelyAnswers(error: string | undefined, exchange: Exchange): boolean {
+function likelyAnswers(error: string | undefined, exchange: Exchange, identified: boolean): boolean {
   switch (error) {
     case 'invalid_json':
       return strictParserMayRefuse(exchange.send.payload);
     case 'not_identified':
-      return !exchange.identifiedBefore;
+      return !identified;
     case 'unknown_message_type':
       return exchange.type === undefined || !CLIENT_TYPES.has(exchange.type) || typeof exchange.frame?.task_id !== 'string';
     default:
@@ -102,53 +102,63 @@ function likelyAnswers(error: string | undefined, exchange: Exchange): boolean {
   }
 }
 
-/** A reply naming a task answers a frame about that task (or one whose task id is no string, which a hub may echo differently). */
-function sameTask(exchange: Exchange, reply: JsonObject | undefined): boolean {
+/**
+ * Whether a reply naming a task fits a frame about it: `exact` asks for the
+ * same id; failing that, a frame whose id is no string will do (a hub may
+ * echo it otherwise). A reply naming no task fits any frame of its type.
+ */
+function sameTask(exchange: Exchange, reply: JsonObject | undefined, exact: boolean): boolean {
   if (reply?.task_id === undefined) return true;
   const asked = exchange.frame?.task_id;
-  return typeof asked !== 'string' || jsonEqual(asked, reply.task_id);
+  return exact ? jsonEqual(asked, reply.task_id) : typeof asked !== 'string';
 }
 
 /**
- * Pairs every sent frame with its reply by what the reply says: its type and
- * task id, or the operation its error names, answer the earliest open frame
- * of that kind sent before it. Only replies that say neither (`not_identified`,
- * `unknown_message_type`, `invalid_json`, …) are paired by position, with the
- * earliest open frame that expects one, preferring frames the error fits. So
- * one missing or extra reply shifts no other pairing; a reply nothing asked
- * for is kept as unasked.
+ * Pairs every sent frame with its reply, replies taken in the order they
+ * came. A reply that says what it answers (its type and task id, or the
+ * operation its error names) answers the earliest open frame of that kind
+ * sent before it. Only replies that say neither (`not_identified`,
+ * `unknown_message_type`, `invalid_json`, …) go by position: the earliest
+ * open frame that expects one, preferring frames the error fits. So one
+ * missing or extra reply shifts no other pairing; a reply nothing asked for
+ * is kept as unasked.
  */
 function pairFrames(connection: Connection, sends: WsSendEvent[], recvs: WsRecvEvent[]): void {
   const exchanges: Exchange[] = sends.map((send) => {
     const frame = asObject(send.payload.frame);
     return { conn: connection.conn, send, frame, type: frameType(frame), expectsReply: false, identifiedBefore: false };
   });
-  const replies = recvs.filter((e) => isReply(asObject(e.payload.frame)));
-  const answer = (exchange: Exchange, reply: WsRecvEvent): void => {
-    exchange.reply = reply;
-    exchange.replyFrame = asObject(reply.payload.frame);
-  };
+  // Whether an identify sent before the frame has been answered `identified` so far: the hub took the frame as identified.
+  const identifiedFor = (exchange: Exchange): boolean =>
+    exchanges.some((e) => e.send.seq < exchange.send.seq && e.type === 'identify' && frameType(e.replyFrame) === 'identified');
   const open = (reply: WsRecvEvent, fits: (e: Exchange) => boolean): Exchange | undefined =>
     exchanges.find((e) => e.reply === undefined && e.send.seq < reply.seq && e.send.payload.binary !== true && fits(e));
-  const byPosition: WsRecvEvent[] = [];
-  for (const reply of replies) {
+  for (const reply of recvs) {
     const frame = asObject(reply.payload.frame);
-    const types = answerableTypes(frame);
-    if (types === undefined) {
-      byPosition.push(reply);
+    if (!isReply(frame)) {
+      if (frame !== undefined) connection.pushes.push({ event: reply, frame });
       continue;
     }
-    const exchange = open(reply, (e) => e.type !== undefined && types.includes(e.type) && sameTask(e, frame));
-    if (exchange === undefined) connection.unasked.push(reply);
-    else answer(exchange, reply);
+    const types = answerableTypes(frame);
+    const error = stringField(frame, 'error');
+    const exchange =
+      types === undefined
+        ? (open(reply, (e) => expectsReply(e.send, e.frame, identifiedFor(e)) && likelyAnswers(error, e, identifiedFor(e))) ??
+          open(reply, (e) => expectsReply(e.send, e.frame, identifiedFor(e))))
+        : (open(reply, (e) => e.type !== undefined && types.includes(e.type) && sameTask(e, frame, true)) ??
+          open(reply, (e) => e.type !== undefined && types.includes(e.type) && sameTask(e, frame, false)));
+    if (exchange === undefined) {
+      connection.unasked.push(reply);
+      continue;
+    }
+    exchange.reply = reply;
+    exchange.replyFrame = frame;
   }
-  let identified = false;
   for (const exchange of exchanges) {
-    exchange.identifiedBefore = identified;
-    exchange.expectsReply = expectsReply(exchange.send, exchange.frame, identified);
+    exchange.identifiedBefore = identifiedFor(exchange);
+    exchange.expectsReply = expectsReply(exchange.send, exchange.frame, exchange.identifiedBefore);
     const reply = exchange.reply;
     if (reply === undefined || exchange.type !== 'identify' || frameType(exchange.replyFrame) !== 'identified') continue;
-    identified = true;
     connection.identities.push({
       agentId: stringField(exchange.replyFrame, 'agent_id') ?? stringField(exchange.frame, 'agent_id') ?? connection.actor,
       capabilities: capabilityNames(exchange.frame?.capabilities),
@@ -156,17 +166,7 @@ function pairFrames(connection: Connection, sends: WsSendEvent[], recvs: WsRecvE
       at: reply.t,
     });
   }
-  for (const reply of byPosition) {
-    const error = stringField(asObject(reply.payload.frame), 'error');
-    const exchange = open(reply, (e) => e.expectsReply && likelyAnswers(error, e)) ?? open(reply, (e) => e.expectsReply);
-    if (exchange === undefined) connection.unasked.push(reply);
-    else answer(exchange, reply);
-  }
   connection.exchanges.push(...exchanges);
-  for (const recv of recvs) {
-    const frame = asObject(recv.payload.frame);
-    if (frame !== undefined && !isReply(frame)) connection.pushes.push({ event: recv, frame });
-  }
 }
 
 export function readConnections(events: readonly HistoryEvent[]): Map<number, Connection> {
