@@ -117,4 +117,38 @@ describe('I10 availability', () => {
     ]);
     expect(I10(h).map((v) => [v.kind, v.evidence])).toEqual([['unanswered-frame', [failed]]]);
   });
+
+  it('flags a restart the hub never came back from, and ends its outage at the next answer', () => {
+    const h = new HistoryBuilder();
+    h.at(0).connect('a1');
+    h.at(100).hub('restart_begin', true);
+    const failed = h.at(400).record({ actor: 'hub', kind: 'hub', payload: { event: 'restart_failed', crash: true, error: 'no listener' } });
+    h.at(500).http('GET', '/api/tasks', null);
+    h.at(800).http('GET', '/api/tasks', 200, { tasks: [], count: 0 });
+    const late = h.at(900).http('GET', '/api/tasks', 503);
+    expect(I10(h).map((v) => [v.kind, v.evidence])).toEqual([
+      ['http-unanswered', [late]],
+      ['restart-failed', [failed]],
+    ]);
+  });
+
+  it('flags a frame the hub never answered while the socket stayed open', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const ping = h.at(10).send(a1, { type: 'ping' });
+    h.at(3_000).listTasks();
+    expect(I10(h).map((v) => v.message)).toEqual([`ping sent on connection ${a1} at t=10ms got no reply within 2500 ms, the socket open`]);
+    expect(I10(h)[0]?.evidence).toEqual([ping]);
+  });
+
+  it("allows the real hub's 1011 for a binary frame, and only for one", () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    h.at(10).record({ actor: 'a1', kind: 'ws_send', payload: { conn: a1, binary: true, raw: '00ff' } });
+    h.at(12).close(a1, 'server', 1011);
+    const a2 = h.at(20).connect('a2');
+    const bad = h.at(30).close(a2, 'server', 1011).events.length - 1;
+    expect(I10(h).map((v) => [v.kind, v.evidence])).toEqual([['bad-close-code', [bad]]]);
+    expect(violationsOf(h.build(), 'H3').map((v) => v.kind)).toEqual(['unexplained-close']);
+  });
 });

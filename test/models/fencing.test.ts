@@ -71,4 +71,14 @@ describe('I3 fencing', () => {
     const send = h.complete(a1, task, { generation: 9, reply: 'task_complete_failed: nope' });
     expect(I3(h)).toEqual([expect.objectContaining({ invariant: 'I3', evidence: [send, send + 1] })]);
   });
+
+  it('accepts invalid_json for a frame with a lone surrogate, which a strict parser refuses, and only for such a frame', () => {
+    const { h, a1, task } = assigned();
+    h.send(a1, { type: 'task_complete', task_id: task, generation: 1, result: { note: '\ud800' } });
+    h.recv(a1, { type: 'error', error: 'invalid_json' });
+    expect(I3(h)).toEqual([]);
+    const plain = h.send(a1, { type: 'task_complete', task_id: task, generation: 1, result: { note: 'fine' } });
+    const reply = h.recv(a1, { type: 'error', error: 'invalid_json' });
+    expect(I3(h).map((v) => [v.kind, v.evidence])).toEqual([['non-contract-error', [plain, reply]]]);
+  });
 });

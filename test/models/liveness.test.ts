@@ -78,4 +78,12 @@ describe('I6 liveness', () => {
     h.at(3_100).snapshot();
     for (const id of ['I1', 'I3', 'I6', 'I7', 'I9', 'I10']) expect(violationsOf(h.build(), id)).toEqual([]);
   });
+
+  it('does not stretch the bound with long sweep periods: scheduling is event-driven', () => {
+    const h = new HistoryBuilder({ timers: { overdueSweepMs: 30_000, stuckSweepMs: 30_000 } });
+    h.at(0).connect('a1');
+    h.at(10).submit();
+    h.at(2_000).listTasks();
+    expect(I6(h).map((v) => v.kind)).toEqual(['idle-while-queued']);
+  });
 });

@@ -93,4 +93,29 @@ describe('I7 reclaim', () => {
     h.at(7_000).getTask(task);
     expect(I7(h)).toEqual([]);
   });
+
+  it('flags a re-assignment never accepted although the agent accepted an earlier generation', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const task = h.at(10).submit();
+    h.assign(a1, task);
+    h.accept(a1, task);
+    h.at(20).fail(a1, task);
+    h.at(30).assign(a1, task);
+    const view = h.at(2_000).getTask(task);
+    expect(I7(h).map((v) => [v.kind, v.evidence])).toEqual([['unaccepted-kept', [h.events.findIndex((e) => e.kind === 'ws_recv' && e.t === 30), view]]]);
+  });
+
+  it('holds when the agent accepted the re-assignment', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const task = h.at(10).submit();
+    h.assign(a1, task);
+    h.accept(a1, task);
+    h.at(20).fail(a1, task);
+    h.at(30).assign(a1, task);
+    h.accept(a1, task);
+    h.at(2_000).getTask(task);
+    expect(I7(h)).toEqual([]);
+  });
 });

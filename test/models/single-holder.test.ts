@@ -75,4 +75,28 @@ describe('I2 single holder', () => {
       [`task ${task} was seen queued at generation 1; only a queued task has an even generation`, [view]],
     ]);
   });
+
+  it('flags a task pushed to an agent that still holds another', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const first = h.at(10).submit();
+    const second = h.submit();
+    h.assign(a1, first);
+    h.accept(a1, first);
+    h.at(100).assign(a1, second);
+    const pushes = h.events.filter((e) => e.kind === 'ws_recv' && (e.payload.frame as { type?: string }).type === 'task_assign').map((e) => e.seq);
+    expect(I2(h).map((v) => [v.kind, v.evidence])).toEqual([['second-task', pushes]]);
+  });
+
+  it('holds when the earlier task ended first: completed, or reclaimed by the acceptance timer', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const [first, second, third] = [h.at(10).submit(), h.submit(), h.submit()];
+    h.assign(a1, first);
+    h.accept(a1, first);
+    h.at(50).complete(a1, first);
+    h.at(60).assign(a1, second);
+    h.at(1_100).reclaim(second).assign(a1, third);
+    expect(I2(h)).toEqual([]);
+  });
 });
