@@ -120,30 +120,27 @@ describe('I1 exactly once', () => {
     expect(I1(h)).toEqual([]);
   });
 
-  it('flags a task lost after a failure the hub never answered on a socket that stayed open', () => {
+  /** A failure left unanswered on a socket that stays open, then final listings at `snapshotAt` that show the task nowhere. */
+  function vanishedAfterSilentFailure(snapshotAt: number): HistoryBuilder {
     const h = new HistoryBuilder();
     const a1 = h.at(0).connect('a1');
     const task = h.at(10).submit();
     h.assign(a1, task);
     h.accept(a1, task);
     h.at(20).fail(a1, task, { reply: 'none' });
-    h.at(3_000).phase('snapshot');
+    h.at(snapshotAt).phase('snapshot');
     h.listTasks([]);
     h.listDeadLetter([]);
+    return h;
+  }
+
+  it('flags a task lost after a failure the hub never answered on a socket that stayed open', () => {
+    const h = vanishedAfterSilentFailure(3_000);
     expect(I1(h).map((v) => v.kind)).toEqual(['lost']);
     expect(violationsOf(h.build(), 'I10').map((v) => v.kind)).toEqual(['unanswered-frame']);
   });
 
   it('holds when the listings were taken while an unanswered failure could still be in flight', () => {
-    const h = new HistoryBuilder();
-    const a1 = h.at(0).connect('a1');
-    const task = h.at(10).submit();
-    h.assign(a1, task);
-    h.accept(a1, task);
-    h.at(20).fail(a1, task, { reply: 'none' });
-    h.at(1_000).phase('snapshot');
-    h.listTasks([]);
-    h.listDeadLetter([]);
-    expect(I1(h)).toEqual([]);
+    expect(I1(vanishedAfterSilentFailure(1_000))).toEqual([]);
   });
 });
