@@ -49,7 +49,8 @@ export async function measureSeed(
   timers: LocalTargetOptions['timers'],
 ): Promise<SeedFigures> {
   const started = Date.now();
-  const config: FuzzConfig = { ...base, family, seed, keepGoing: true, targets: localTargets({ sim, timers, faults }) };
+  // No cap on findings: the question is how many of the K defects one invocation tells apart.
+  const config: FuzzConfig = { ...base, family, seed, keepGoing: true, maxFindings: Number.MAX_SAFE_INTEGER, targets: localTargets({ sim, timers, faults }) };
   const outcome = await fuzz(config);
   const credits = new Map<string, number>();
   let uncredited = 0;
