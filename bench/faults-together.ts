@@ -23,7 +23,7 @@ export interface SeedFigures {
   seed: number;
   findings: number;
   credited: string[];
-  /** The most findings any one fault was credited with: a defect split into that many buckets. */
+  /** The most findings credited to one fault and no other: one defect split into that many findings. */
   maxSplit: number;
   uncredited: number;
   wallSeconds: number;
@@ -52,22 +52,21 @@ export async function measureSeed(
   // No cap on findings: the question is how many of the K defects one invocation tells apart.
   const config: FuzzConfig = { ...base, family, seed, keepGoing: true, maxFindings: Number.MAX_SAFE_INTEGER, targets: localTargets({ sim, timers, faults }) };
   const outcome = await fuzz(config);
-  const credits = new Map<string, number>();
+  const credited = new Set<string>();
+  const soleCredits = new Map<string, number>();
   let uncredited = 0;
   for (const finding of outcome.findings) {
-    let any = false;
-    for (const fault of faults) {
-      if (!(await reproducesAlone(config, finding, fault, timers))) continue;
-      credits.set(fault, (credits.get(fault) ?? 0) + 1);
-      any = true;
-    }
-    if (!any) uncredited++;
+    const alone: string[] = [];
+    for (const fault of faults) if (await reproducesAlone(config, finding, fault, timers)) alone.push(fault);
+    for (const fault of alone) credited.add(fault);
+    if (alone.length === 0) uncredited++;
+    if (alone.length === 1) soleCredits.set(alone[0] as string, (soleCredits.get(alone[0] as string) ?? 0) + 1);
   }
   return {
     seed,
     findings: outcome.findings.length,
-    credited: [...credits.keys()].sort(),
-    maxSplit: Math.max(0, ...credits.values()),
+    credited: [...credited].sort(),
+    maxSplit: Math.max(0, ...soleCredits.values()),
     uncredited,
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,
   };
@@ -76,7 +75,7 @@ export async function measureSeed(
 export function formatSeed(figures: SeedFigures, k: number): string {
   return (
     `seed ${String(figures.seed).padEnd(4)} ${String(figures.credited.length).padStart(2)}/${k} faults credited, ` +
-    `${figures.findings} findings (${figures.uncredited} uncredited), most findings for one fault ${figures.maxSplit}, ` +
+    `${figures.findings} findings (${figures.uncredited} uncredited), most findings of one fault alone ${figures.maxSplit}, ` +
     `${figures.wallSeconds} s: ${figures.credited.join(' ')}`
   );
 }

@@ -229,7 +229,7 @@ async function together(options: BenchOptions, modes: readonly Mode[], family: P
     const share = median(rows.map((row) => row.credited.length / faults.length)) ?? 0;
     console.log(
       `${mode.padEnd(8)} median seed credited with ${(share * 100).toFixed(0)} % of the ${faults.length} faults; ` +
-        `most findings for one fault in any seed: ${Math.max(...rows.map((row) => row.maxSplit))}; ` +
+        `most findings of one fault alone in any seed: ${Math.max(...rows.map((row) => row.maxSplit))}; ` +
         `median wall ${median(rows.map((row) => row.wallSeconds))} s`,
     );
     report[mode] = rows;
