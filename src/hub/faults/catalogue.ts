@@ -5,6 +5,8 @@
  * actions can reach the defect, where the default lifecycle family cannot
  * (malformed input is only sent by hostile-input). `crashesHub`: the defect
  * takes the whole hub down or silent, as a crashing production hub does.
+ * `masks`: with this defect on, those defects' branches are never reached
+ * (no task is ever dead-lettered; no lane order is left to invert).
  */
 export const FAULT_CATALOGUE = [
   { name: 'no-idle-trigger', description: 'an agent that becomes idle does not trigger a scheduling pass' },
@@ -15,7 +17,7 @@ export const FAULT_CATALOGUE = [
   { name: 'no-acceptance-timeout', description: 'the acceptance timer never fires' },
   { name: 'retry-off-by-one', description: 'a task is dead-lettered after max_retries + 1 failures' },
   { name: 'priority-lifo', description: 'inside a priority lane the newest task goes first' },
-  { name: 'priority-ignored', description: 'priority lanes are ignored: plain FIFO' },
+  { name: 'priority-ignored', description: 'priority lanes are ignored: plain FIFO', masks: ['priority-lifo'] },
   { name: 'capability-any', description: 'a task goes to an agent with any one of its needed capabilities' },
   { name: 'double-assign', description: 'reclaim does not release the old assignee, whose old-generation completion still counts' },
   { name: 'ack-before-persist', description: 'replies go out before the change is durable (writes flushed 100 ms later)' },
@@ -26,7 +28,11 @@ export const FAULT_CATALOGUE = [
     name: 'complete-check-then-act',
     description: 'task_complete is checked on arrival but applied by a separate next event that does not check again',
   },
-  { name: 'fail-report-drops-task', description: 'a task_failed gets no reply and the task vanishes from every listing' },
+  {
+    name: 'fail-report-drops-task',
+    description: 'a task_failed gets no reply and the task vanishes from every listing',
+    masks: ['retry-off-by-one', 'dead-letter-retry-keeps-generation', 'stats-miscount'],
+  },
   { name: 'reassign-no-acceptance-timer', description: 'no acceptance timer is started for a re-assignment (generation > 1)' },
   {
     name: 'sweep-only-scheduling',
