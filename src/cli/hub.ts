@@ -21,6 +21,8 @@ interface HubCliOptions {
 }
 
 const FAULT_NAMES = FAULT_CATALOGUE.map((fault) => fault.name);
+/** A stop waits this long at most (a start stuck on its data dir, a socket that never closes), then exits anyway. */
+const STOP_DEADLINE_MS = 5_000;
 
 function program(): Command {
   const cmd = new Command('hub')
@@ -59,6 +61,10 @@ async function main(argv: string[]): Promise<void> {
   // data dir removed, then the signal's exit code, so whoever sent it can tell a clean stop from a crash (exit 1).
   // Listening from the start: a signal sent while it starts, or the moment the banner is read, still stops it so.
   onStopSignal((signal) => {
+    setTimeout(() => {
+      process.stderr.write(`agentcom hub: not stopped within ${STOP_DEADLINE_MS} ms of ${signal}; exiting anyway\n`);
+      process.exit(SIGNAL_EXIT_CODES[signal]);
+    }, STOP_DEADLINE_MS);
     void starting
       .then((hub) => hub.stop())
       .then(
