@@ -36,6 +36,10 @@ function program(): Command {
     .addOption(new Option('--admin-token-file <file>', 'where to write the admin token (default DATA_DIR/admin-token)'));
   addTimerOptions(cmd);
   cmd.addHelpText('after', `\nFaults:\n${FAULT_CATALOGUE.map((f) => `  ${f.name.padEnd(36)} ${f.description}`).join('\n')}`);
+  cmd.addHelpText(
+    'after',
+    '\nExit codes: 129/130/143 stopped cleanly by SIGHUP/SIGINT/SIGTERM, 1 crashed (fault progress-crashes-hub) or could not stop, 2 bad usage.',
+  );
   return cmd;
 }
 
