@@ -14,7 +14,7 @@ import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, maxActionsFor, type RunCliOption
 import { exitWithUsageError, integerOption, runCli } from '../src/cli/cli-support.js';
 import { FAULT_CATALOGUE } from '../src/hub/faults/catalogue.js';
 import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
-import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
+import { DEFAULT_SHRINK_BUDGET_MS, fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
 import { smokeScenarios } from '../src/testing/smoke-scenarios.js';
 import { formatSeed, measureSeed, togetherFaults, type SeedFigures } from './faults-together.js';
@@ -30,6 +30,7 @@ interface BenchOptions extends RunCliOptions {
   sim: boolean;
   network: boolean;
   together: boolean;
+  shrinkBudget: number;
   json?: string;
   [timer: string]: unknown;
 }
@@ -71,6 +72,11 @@ const cmd = new Command('bench:faults')
   .addOption(new Option('--no-smoke', 'skip the smoke scenarios'))
   .addOption(new Option('--sim', 'fuzz the simulated hub too, and show both modes side by side').default(false))
   .addOption(new Option('--no-network', 'with --sim: skip the network mode'))
+  .addOption(
+    new Option('--shrink-budget <s>', 'with --together: seconds of shrinking per finding, as `npm run fuzz -- --shrink-budget`')
+      .argParser(integerOption(1))
+      .default(DEFAULT_SHRINK_BUDGET_MS / 1000),
+  )
   .addOption(new Option('--together', 'one hub with every lifecycle fault that leaves it up (or the --fault ones) at once; one --keep-going invocation per seed').default(false))
   .addOption(new Option('--json <file>', 'also write the table as JSON'));
 addRunOptions(cmd, `faults to measure (default: the whole catalogue)`);
@@ -222,7 +228,14 @@ async function together(options: BenchOptions, modes: readonly Mode[], family: P
     const sim = mode === 'sim';
     const rows: SeedFigures[] = [];
     for (let seed = options.seed; seed < options.seed + options.seeds; seed++) {
-      const row = await measureSeed({ ...base, maxActions: maxActionsFor(options, sim), jobs: options.jobs }, family, sim, faults, seed, explicitTimers(options));
+      const row = await measureSeed(
+        { ...base, maxActions: maxActionsFor(options, sim), jobs: options.jobs, shrinkBudgetMs: options.shrinkBudget * 1000 },
+        family,
+        sim,
+        faults,
+        seed,
+        explicitTimers(options),
+      );
       rows.push(row);
       console.log(`${mode.padEnd(8)} ${formatSeed(row, faults.length)}`);
     }
