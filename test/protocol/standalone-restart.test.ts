@@ -77,7 +77,8 @@ describe('the restart command, after the hub exited on its own', () => {
     expect(task.body.description).toBe('outlive the crash');
 
     await reportProgress(hub, agentToken, taskId);
-    await expect.poll(() => answers(hub.url), { timeout: STEP_MS, interval: 100 }).toBe(false);
-    expect(readFileSync(join(scratch, `restarted-${hub.port}.log`), 'utf8')).toContain('crashed');
+    const restartedLog = join(scratch, `restarted-${hub.port}.log`);
+    await expect.poll(() => readFileSync(restartedLog, 'utf8'), { timeout: STEP_MS, interval: 100 }).toContain('crashed');
+    expect(await answers(hub.url)).toBe(false);
   }, 2 * START_MS + 4 * STEP_MS);
 });
