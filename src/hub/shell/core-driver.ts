@@ -75,8 +75,15 @@ export class CoreDriver {
   /** Loads the durable state and starts the core on it; resolves once that start is durable. */
   static async start(config: CoreDriverConfig, outputs: ShellOutputs): Promise<CoreDriver> {
     const driver = new CoreDriver(config, outputs);
-    const snapshot = await config.store.load();
-    const { state, effects } = startCore(snapshot, config.env, config.clock.now());
+    let started: ReturnType<typeof startCore>;
+    try {
+      started = startCore(await config.store.load(), config.env, config.clock.now());
+    } catch (error) {
+      // A hub that cannot start must not keep its log open: the next start opens it again.
+      await config.store.abandon();
+      throw error;
+    }
+    const { state, effects } = started;
     driver.state = state;
     driver.apply(effects);
     await driver.outbox;
