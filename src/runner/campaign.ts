@@ -146,7 +146,7 @@ class Campaign {
     return this.config.timeBudgetMs !== undefined && Date.now() - this.started >= this.config.timeBudgetMs;
   }
 
-  private async play(value: ScheduledActions, options: Pick<RunSetup, 'signal' | 'cutShortWhen'>): Promise<Played> {
+  private async play(value: ScheduledActions, options: Pick<RunSetup, 'signal' | 'cutShortWhen' | 'timersMatter'>): Promise<Played> {
     const played = await playOnce(this.config, this.config.seed, value.actions, value.schedule, options);
     this.actionsPlayed += played.result.outcomes.length;
     return played;

@@ -142,7 +142,7 @@ export async function playOnce(
   seed: number | null,
   actions: readonly Action[],
   schedule: Schedule = NATURAL_ORDER,
-  options: Pick<RunSetup, 'signal' | 'cutShortWhen'> = {},
+  options: Pick<RunSetup, 'signal' | 'cutShortWhen' | 'timersMatter'> = {},
 ): Promise<Played> {
   const result = await runOnce({ ...runSetupFor(config, seed), ...options }, actions, schedule);
   if (result.error !== undefined) throw new RunnerError(result.error);

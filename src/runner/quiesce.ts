@@ -103,14 +103,21 @@ function playsOut(behaviour: Behaviour): boolean {
  * hub's own word) until every task we submitted is terminal or the deadline
  * passes. Judging whether that happened is the model's business.
  */
+export interface QuiesceOptions {
+  /** Asked after every step: true ends the quiesce there. */
+  settled: () => boolean;
+  /** Leave unaccepted work alone until the hub's acceptance timer must have fired (off only when no verdict sought depends on it). */
+  awaitAcceptance: boolean;
+}
+
 export async function quiesce(
   ctx: RunContext,
   janitorId: string,
   capabilityPool: readonly string[],
-  settled: () => boolean = () => false,
+  { settled, awaitAcceptance }: QuiesceOptions = { settled: () => false, awaitAcceptance: true },
 ): Promise<void> {
   const started = ctx.env.clock.monotonicNow();
-  await driveToTerminal(ctx, janitorId, capabilityPool, settled);
+  await driveToTerminal(ctx, janitorId, capabilityPool, settled, awaitAcceptance);
   if (settled()) return;
   // Where waiting is free, the run outlasts the model's reaction slack, so what the hub owes by then
   // (closing a replaced session, say) is owed within the run and not cut off by its end.
@@ -118,14 +125,19 @@ export async function quiesce(
   if (ctx.mode === 'sim' && !ctx.closed && left > 0) await sleep(ctx.env.clock, left);
 }
 
-/** `settled` is asked after every step: true ends the quiesce there. */
-async function driveToTerminal(ctx: RunContext, janitorId: string, capabilityPool: readonly string[], settled: () => boolean): Promise<void> {
+async function driveToTerminal(
+  ctx: RunContext,
+  janitorId: string,
+  capabilityPool: readonly string[],
+  settled: () => boolean,
+  awaitAcceptance: boolean,
+): Promise<void> {
   // Failing or slow agents would only keep work from ending, so they finish it from now on; one that sits on its
   // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
   for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');
   await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.mode]);
   if (settled()) return;
-  await letAcceptanceTimersFire(ctx);
+  if (awaitAcceptance) await letAcceptanceTimersFire(ctx);
   if (settled()) return;
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');
   const janitor = await ctx.newAgent(janitorId, [...capabilityPool], 'complete');

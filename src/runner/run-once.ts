@@ -28,6 +28,11 @@ export interface RunSetup {
    * waits for timers that cannot change the verdict.
    */
   cutShortWhen?: (history: readonly HistoryEvent[]) => boolean;
+  /**
+   * False when no verdict the run is played for needs the hub's timers (a shrink
+   * candidate chasing safety buckets only): the quiesce does not wait out the acceptance timer.
+   */
+  timersMatter?: boolean;
 }
 
 /** The hub did not answer /health once the run was over: it went down during the run. */
@@ -123,7 +128,7 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
     target.beginAction?.(actions.length);
     if (settled()) return;
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'quiesce' } });
-    await quiesce(ctx, janitorId, setup.capabilityPool, settled);
+    await quiesce(ctx, janitorId, setup.capabilityPool, { settled, awaitAcceptance: setup.timersMatter ?? true });
     if (ctx.closed || cutShort) return;
     recorder.record({ actor: 'runner', kind: 'phase', payload: { name: 'snapshot' } });
     await takeSnapshot(ctx);

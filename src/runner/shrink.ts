@@ -17,7 +17,7 @@ export interface ShrinkSetup {
   play: (
     actions: readonly Action[],
     schedule: Schedule,
-    options: { signal: AbortSignal; cutShortWhen?: (history: readonly HistoryEvent[]) => boolean },
+    options: { signal: AbortSignal; timersMatter: boolean; cutShortWhen?: (history: readonly HistoryEvent[]) => boolean },
   ) => Promise<Played>;
   /** Wall-clock deadline (Date.now()) after which shrinking stops with the best so far. */
   deadline: number;
@@ -42,11 +42,16 @@ export async function shrinkFinding(setup: ShrinkSetup, finding: Finding): Promi
   const chase = new Set(finding.buckets);
   // A candidate fails once it shows any chased bucket, so one shown by a safety kind settles it early.
   // Only where waiting costs wall time: a simulation waits for free, and its full history replays exactly.
-  const settledBy = new Set(finding.failure.violations.filter((v) => chase.has(bucketOf(v)) && !waitsForTimers(v)).map(bucketOf));
+  const chased = finding.failure.violations.filter((v) => chase.has(bucketOf(v)));
+  const settledBy = new Set(chased.filter((v) => !waitsForTimers(v)).map(bucketOf));
+  const simulated = setup.targets.kind === 'sim';
   const cutShortWhen =
-    settledBy.size === 0 || setup.targets.kind === 'sim'
+    settledBy.size === 0 || simulated
       ? undefined
       : (history: readonly HistoryEvent[]): boolean => sharesBucket(checkHistory(history, { invariants: setup.invariants }).violations, settledBy);
+  // Chasing safety buckets only, a candidate need not wait out the acceptance timer: one whose violation
+  // needs that timer's reclaim to show is then a pass, a smaller shrink at worst, never a wrong finding.
+  const timersMatter = simulated || chased.some(waitsForTimers);
   const started = Date.now();
   const budget = new AbortController();
   const budgetTimer = setTimeout(() => budget.abort(), Math.max(0, setup.deadline - started));
@@ -71,7 +76,7 @@ export async function shrinkFinding(setup: ShrinkSetup, finding: Finding): Promi
     }
     if (stopped() || !(await hubAnswers(setup, () => (end = 'hub-down')))) return true;
     finding.shrinkAttempts++;
-    const played = await setup.play(actions, schedule, { signal, ...(cutShortWhen === undefined ? {} : { cutShortWhen }) });
+    const played = await setup.play(actions, schedule, { signal, timersMatter, ...(cutShortWhen === undefined ? {} : { cutShortWhen }) });
     setup.onAttempt(finding, Date.now() - started);
     if (stopped()) return true;
     for (const bucket of bucketsOf(played.violations)) if (!chase.has(bucket) && !finding.alsoSeen.includes(bucket)) finding.alsoSeen.push(bucket);
