@@ -3,7 +3,7 @@ import { bucketOf } from '../../models/check.js';
 import { actionArbitrary, actionsArbitrary } from '../../properties/action-arbitraries.js';
 import { scheduledActionsArbitrary, type ScheduledActions } from '../../properties/schedule-arbitrary.js';
 import { NATURAL_ORDER } from '../sim/schedule.js';
-import { bucketsOf, HUB_DOWN_BUCKET, type CampaignEvent, type Finding, type ShrinkEnd } from './findings.js';
+import { bucketsOf, hubDownFor, HUB_DOWN_BUCKET, playedPart, type CampaignEvent, type Finding, type ShrinkEnd } from './findings.js';
 import {
   CAPABILITY_POOL,
   DEFAULT_MAX_FINDINGS,
@@ -197,13 +197,8 @@ class Campaign {
    * finding (if no run has reported it already) and exploring ends.
    */
   private async hubStillThere(): Promise<boolean> {
-    const down = await this.config.targets.checkAlive?.();
-    if (down === undefined || down === null) return true;
-    if (this.config.targets.revive !== undefined) {
-      await this.config.targets.revive();
-      this.saidRevived(down);
-      return true;
-    }
+    const down = await hubDownFor(this.config.targets, (reason) => this.saidRevived(reason));
+    if (down === null) return true;
     await this.emit({ type: 'notice', message: `the hub stopped answering (${down}) and there is no --restart-cmd: exploring ends` });
     const last = this.lastPlayed;
     if (last !== undefined && !this.findings.some((f) => f.buckets.includes(HUB_DOWN_BUCKET))) {
@@ -253,12 +248,7 @@ class Campaign {
       family: this.config.family.name,
       seed: corpus?.seed ?? this.config.seed,
       path,
-      actions: [...value.actions],
-      schedule: value.schedule,
-      trace: played.result.trace,
-      outcomes: played.result.outcomes,
-      violations: played.violations,
-      history: played.result.history,
+      ...playedPart(value.actions, value.schedule, played),
       shrinks: 0,
     };
     const finding: Finding = {

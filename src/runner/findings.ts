@@ -1,5 +1,8 @@
 import { bucketOf, type Violation } from '../../models/check.js';
-import type { Failure } from './fuzz.js';
+import type { Action } from '../actions/action.js';
+import type { Schedule } from '../sim/schedule.js';
+import type { TargetFactory } from '../targets/target.js';
+import type { Failure, Played } from './fuzz.js';
 
 /** How shrinking a finding ended: it ran its course, or was stopped with the best so far. */
 export type ShrinkEnd = 'done' | 'budget' | 'interrupted' | 'hub-down' | 'replayed';
@@ -40,8 +43,34 @@ export type CampaignEvent =
   | { type: 'corpus-fixed'; file: string }
   | { type: 'notice'; message: string };
 
+/** What a played run gives a finding's counterexample: its actions and schedule, and what playing them recorded. */
+export function playedPart(actions: readonly Action[], schedule: Schedule, played: Played): Pick<Failure, 'actions' | 'schedule' | 'trace' | 'outcomes' | 'violations' | 'history'> {
+  return {
+    actions: [...actions],
+    schedule,
+    trace: played.result.trace,
+    outcomes: played.result.outcomes,
+    violations: played.violations,
+    history: played.result.history,
+  };
+}
+
 /** The runner's own I10 kind: the hub stopped answering /health. */
 export const HUB_DOWN_BUCKET = 'I10/hub-down';
+
+/**
+ * Before a run or a shrink attempt on a hub that outlives the runs: null if
+ * it answers, or once `revive` brought it back (`onRevived` is told why it
+ * was down); otherwise why it is down and stays down. A failed revive throws.
+ */
+export async function hubDownFor(targets: TargetFactory, onRevived: (reason: string) => void): Promise<string | null> {
+  const down = await targets.checkAlive?.();
+  if (down === undefined || down === null) return null;
+  if (targets.revive === undefined) return down;
+  await targets.revive();
+  onRevived(down);
+  return null;
+}
 
 export function bucketsOf(violations: readonly Violation[]): Set<string> {
   return new Set(violations.map(bucketOf));

@@ -5,7 +5,7 @@ import type { HistoryEvent } from '../../models/history.js';
 import type { Action } from '../actions/action.js';
 import type { Schedule } from '../sim/schedule.js';
 import type { TargetFactory } from '../targets/target.js';
-import { bucketsOf, sharesBucket, type Finding, type ShrinkEnd } from './findings.js';
+import { bucketsOf, hubDownFor, playedPart, sharesBucket, type Finding, type ShrinkEnd } from './findings.js';
 import type { Played } from './fuzz.js';
 
 export interface ShrinkSetup {
@@ -86,17 +86,7 @@ export async function shrinkFinding(setup: ShrinkSetup, finding: Finding): Promi
     }
     path = `${path}:${sinceSmaller}`;
     sinceSmaller = 0;
-    finding.failure = {
-      ...finding.failure,
-      path,
-      shrinks: finding.failure.shrinks + 1,
-      actions: [...actions],
-      schedule,
-      trace: played.result.trace,
-      outcomes: played.result.outcomes,
-      violations: played.violations,
-      history: played.result.history,
-    };
+    finding.failure = { ...finding.failure, path, shrinks: finding.failure.shrinks + 1, ...playedPart(actions, schedule, played) };
     await setup.onSmaller(finding);
     return false;
   });
@@ -109,20 +99,10 @@ export async function shrinkFinding(setup: ShrinkSetup, finding: Finding): Promi
   finding.shrinkMs = Date.now() - started;
 }
 
-/** Before a candidate: the hub answers, or is brought back; otherwise shrinking stops here. */
+/** Before a candidate: the hub answers, or is brought back; otherwise (a failed restart too) shrinking stops here. */
 async function hubAnswers(setup: ShrinkSetup, giveUp: () => void): Promise<boolean> {
-  const down = await setup.targets.checkAlive?.();
-  if (down === undefined || down === null) return true;
-  if (setup.targets.revive === undefined) {
-    giveUp();
-    return false;
-  }
-  try {
-    await setup.targets.revive();
-    setup.onRevived(down);
-    return true;
-  } catch {
-    giveUp();
-    return false;
-  }
+  const down = await hubDownFor(setup.targets, setup.onRevived).catch((error: unknown) => String(error));
+  if (down === null) return true;
+  giveUp();
+  return false;
 }
