@@ -12,7 +12,8 @@ import {
   type FuzzConfig,
   type FuzzOutcome,
 } from '../runner/fuzz.js';
-import { DEFAULT_JOBS, restartsOffForJobs } from '../runner/campaign.js';
+import { DEFAULT_JOBS } from '../runner/campaign.js';
+import { restartsOffForJobs } from '../runner/run-values.js';
 import { listCorpus, retireFixed } from '../runner/corpus.js';
 import type { Finding } from '../runner/findings.js';
 import { formatFailure, formatFindingsTable } from '../reports/console-report.js';

@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import { bucketOf } from '../../models/check.js';
-import { actionArbitrary, actionsArbitrary } from '../../properties/action-arbitraries.js';
-import { scheduledActionsArbitrary, type ScheduledActions } from '../../properties/schedule-arbitrary.js';
+import type { ScheduledActions } from '../../properties/schedule-arbitrary.js';
 import { NATURAL_ORDER } from '../sim/schedule.js';
 import { bucketsOf, hubDownFor, HUB_DOWN_BUCKET, playedPart, type CampaignEvent, type Finding, type ShrinkEnd } from './findings.js';
 import {
-  CAPABILITY_POOL,
   DEFAULT_MAX_FINDINGS,
   DEFAULT_SHRINK_BUDGET_MS,
   hubDownViolation,
@@ -18,7 +16,8 @@ import {
 } from './fuzz.js';
 import type { RunSetup } from './run-once.js';
 import { shrinkFinding } from './shrink.js';
-import { SimPool, type SimSpec } from './sim-pool.js';
+import { RunValues, runsArbitrary, valueAt } from './run-values.js';
+import { SimSlot, type SimSpec } from './sim-slot.js';
 
 /**
  * Runs played at once when --jobs is not given. An embedded run is mostly
@@ -28,39 +27,12 @@ import { SimPool, type SimSpec } from './sim-pool.js';
 export const DEFAULT_JOBS = { embedded: 4, sim: 1, remote: 1 } as const;
 
 /**
- * A hub restart on a shared remote hub would cut every run playing beside
- * the one that asked for it, so with --jobs over 1 no run asks for one.
+ * Runs a slot takes at a time. A simulated run is a few milliseconds, so a
+ * slot takes a batch that its thread generates in one go; a network run is
+ * long enough that one at a time keeps the slots evenly loaded to the end.
  */
-export function restartsOffForJobs(config: Pick<FuzzConfig, 'targets' | 'jobs'>): boolean {
-  return config.targets.kind === 'remote' && config.targets.canRestart && (config.jobs ?? 1) > 1;
-}
-
-/** What one run is made of; only a simulation has interleavings to generate, elsewhere the OS orders events. */
-export function runsArbitrary(config: Pick<FuzzConfig, 'agents' | 'maxActions' | 'targets' | 'family' | 'jobs'>): fc.Arbitrary<ScheduledActions> {
-  const generators = {
-    agents: config.agents,
-    capabilityPool: CAPABILITY_POOL,
-    maxActions: config.maxActions,
-    canRestart: config.targets.canRestart && !restartsOffForJobs(config),
-    simulated: config.targets.kind === 'sim',
-  };
-  return config.targets.kind === 'sim'
-    ? scheduledActionsArbitrary(actionArbitrary(generators, config.family.weights), config.maxActions)
-    : actionsArbitrary(generators, config.family.weights).map((actions) => ({ actions, schedule: NATURAL_ORDER }));
-}
-
-/** The value fast-check generates at `path` for `seed`: the same one a single fc.check over every run would play there. */
-export function valueAt(runs: fc.Arbitrary<ScheduledActions>, seed: number, path: string): ScheduledActions {
-  let value: ScheduledActions | undefined;
-  fc.check(
-    fc.property(runs, (generated) => {
-      value ??= generated;
-      return true;
-    }),
-    { seed, path, numRuns: 1 },
-  );
-  if (value === undefined) throw new Error(`fast-check generated nothing at path ${path}`);
-  return value;
+function chunkFor(config: Pick<FuzzConfig, 'targets'>): number {
+  return config.targets.kind === 'sim' ? 32 : 1;
 }
 
 function simSpecOf(config: FuzzConfig, jobs: number): SimSpec {
@@ -71,6 +43,7 @@ function simSpecOf(config: FuzzConfig, jobs: number): SimSpec {
     maxActions: config.maxActions,
     timeoutPerRunMs: config.timeoutPerRunMs,
     jobs,
+    chunk: chunkFor(config),
     timers: config.targets.timers,
     faults: config.targets.faults,
   };
@@ -83,6 +56,13 @@ function simSpecOf(config: FuzzConfig, jobs: number): SimSpec {
  */
 export async function fuzz(config: FuzzConfig): Promise<FuzzOutcome> {
   return new Campaign(config).run();
+}
+
+/** A run's verdict: the buckets it broke (none: it passed), and what it recorded if this thread played it. */
+interface PlayedRun {
+  actions: number;
+  buckets: string[];
+  here?: { value: ScheduledActions; played: Played };
 }
 
 class Campaign {
@@ -99,25 +79,33 @@ class Campaign {
   private runnerError: string | undefined;
   private revivedSaid = false;
   private lastPlayed: { index: number; played: Played; value: ScheduledActions } | undefined;
-  private pool: SimPool | undefined;
+  /** This thread's runs; simulation worker threads have their own. */
+  private readonly values: RunValues;
+  private readonly chunk: number;
+  private simSlots: SimSlot[] = [];
 
   constructor(private readonly config: FuzzConfig) {
     this.runs = runsArbitrary(config);
+    this.chunk = chunkFor(config);
+    this.values = new RunValues(this.runs, config.seed, this.chunk);
     this.signal = config.signal === undefined ? this.exploring.signal : AbortSignal.any([config.signal, this.exploring.signal]);
   }
 
   async run(): Promise<FuzzOutcome> {
     const jobs = Math.max(1, this.config.jobs ?? 1);
     // In simulation the main thread is one of the N: it plays runs itself beside N - 1 workers.
-    if (this.config.targets.kind === 'sim' && jobs > 1 && this.config.path === undefined) this.pool = new SimPool(simSpecOf(this.config, jobs), jobs - 1);
+    if (this.config.targets.kind === 'sim' && jobs > 1 && this.config.path === undefined) {
+      const spec = simSpecOf(this.config, jobs);
+      this.simSlots = Array.from({ length: jobs - 1 }, () => new SimSlot(spec));
+    }
     try {
       if (this.config.path !== undefined) await this.replayPath(this.config.path);
-      else if ((await this.replayCorpus()) || this.config.keepGoing) await Promise.all(Array.from({ length: jobs }, (_, slot) => this.slot(slot === 0 ? undefined : this.pool)));
+      else if ((await this.replayCorpus()) || this.config.keepGoing) await Promise.all(Array.from({ length: jobs }, (_, slot) => this.slot(this.simSlots[slot - 1])));
     } catch (error) {
       if (!(error instanceof RunnerError)) throw error;
       this.runnerError = error.message;
     } finally {
-      await this.pool?.close();
+      await Promise.all(this.simSlots.map((slot) => slot.close()));
     }
     const failure = this.findings[0]?.failure;
     return {
@@ -138,7 +126,7 @@ class Campaign {
 
   /** `early`: runs were left that a budget, --max-findings or a dead hub took away (a finding alone is no interruption). */
   private stopExploring(early: boolean): void {
-    this.interrupted ||= early && this.nextRun < this.config.runs;
+    this.interrupted ||= early && this.finished < this.config.runs;
     this.exploring.abort();
   }
 
@@ -152,43 +140,59 @@ class Campaign {
     return played;
   }
 
-  /** One slot, here or on a simulation worker: takes the next run index until there are none, or exploring stops. */
-  private async slot(pool: SimPool | undefined): Promise<void> {
-    while (!this.signal.aborted) {
-      if (this.outOfTime()) {
-        this.stopExploring(true);
-        return;
+  /** One slot, here or on a simulation worker: takes the next runs until there are none, or exploring stops. */
+  private async slot(worker: SimSlot | undefined): Promise<void> {
+    let runs = this.claim();
+    if (runs !== undefined) worker?.start(runs.first, runs.end);
+    while (runs !== undefined) {
+      // A worker has its next runs before it ends these: it never waits on this thread, busy with its own runs, in between.
+      const ahead = worker === undefined ? undefined : this.claim();
+      if (ahead !== undefined) worker?.start(ahead.first, ahead.end);
+      for (let index = runs.first; index < runs.end; index++) {
+        if (this.signal.aborted) return;
+        if (this.outOfTime()) {
+          this.stopExploring(true);
+          return;
+        }
+        if (!(await this.hubStillThere())) return;
+        const run = await this.playRun(index, worker);
+        if (this.signal.aborted) return;
+        this.finished++;
+        if (run.here !== undefined) this.lastPlayed = { index, ...run.here };
+        const failed = run.buckets.length > 0;
+        await this.emit({ type: 'run-end', finished: this.finished, failed, actions: run.actions });
+        if (failed) await this.triage(index, run);
       }
-      const index = this.nextRun++;
-      if (index >= this.config.runs) return;
-      if (!(await this.hubStillThere())) return;
-      const run = await this.playRun(index, pool);
-      if (this.signal.aborted) return;
-      this.finished++;
-      if (run.played !== undefined) this.lastPlayed = { index, played: run.played, value: run.value };
-      const failed = run.played !== undefined && run.played.violations.length > 0;
-      await this.emit({ type: 'run-end', finished: this.finished, failed, actions: run.actions });
-      if (failed && run.played !== undefined) await this.triage(index, run.value, run.played);
+      runs = worker === undefined ? this.claim() : ahead;
     }
   }
 
   /**
-   * Run `index` here, or on a simulation worker; a run that failed there is
-   * played again here (the same deterministic simulation) for its history.
-   * No `played`: it passed on a worker.
+   * The next run indices, in rising order; none once they are all taken or
+   * exploring stopped. Batches shrink towards the end so that the slots
+   * finish together.
    */
-  private async playRun(
-    index: number,
-    pool: SimPool | undefined,
-  ): Promise<{ actions: number } & ({ value: ScheduledActions; played: Played } | { played?: undefined })> {
-    if (pool !== undefined) {
-      const verdict = await pool.play(index);
+  private claim(): { first: number; end: number } | undefined {
+    const first = this.nextRun;
+    const left = this.config.runs - first;
+    if (left <= 0 || this.signal.aborted) return undefined;
+    const jobs = Math.max(1, this.config.jobs ?? 1);
+    this.nextRun = first + Math.max(1, Math.min(this.chunk, Math.floor(left / (4 * jobs))));
+    return { first, end: this.nextRun };
+  }
+
+  /** Run `index` here, or on a simulation worker (no `here`: only its verdict came back). */
+  private async playRun(index: number, worker: SimSlot | undefined): Promise<PlayedRun> {
+    if (worker !== undefined) {
+      const verdict = await worker.next();
+      if (verdict.index !== index) throw new RunnerError(`a simulation worker answered for run ${verdict.index}, not ${index}`);
       if (verdict.error !== undefined) throw new RunnerError(verdict.error);
       this.actionsPlayed += verdict.actionsPlayed;
-      if (!verdict.failed) return { actions: verdict.actions };
+      return { actions: verdict.actions, buckets: verdict.buckets };
     }
-    const value = valueAt(this.runs, this.config.seed, String(index));
-    return { actions: value.actions.length, value, played: await this.play(value, { signal: this.signal }) };
+    const value = this.values.at(index);
+    const played = await this.play(value, { signal: this.signal });
+    return { actions: value.actions.length, buckets: [...bucketsOf(played.violations)], here: { value, played } };
   }
 
   /**
@@ -216,22 +220,31 @@ class Campaign {
     void this.emit({ type: 'notice', message: `the hub stopped answering (${reason}); --restart-cmd brought it back (said once)` });
   }
 
-  /** A failing run: a new finding if it breaks something no finding covers, else one more hit. */
-  private async triage(index: number, value: ScheduledActions, played: Played): Promise<void> {
+  /**
+   * A failing run: a new finding if it breaks something no finding covers,
+   * else one more hit. A run a worker played is played again here (the same
+   * deterministic simulation) for its history, only when it is a new finding.
+   */
+  private async triage(index: number, run: PlayedRun): Promise<void> {
     if (!this.config.keepGoing && this.findings.length > 0) return;
     const known = new Set(this.findings.flatMap((f) => f.buckets));
-    const buckets = [...bucketsOf(played.violations)];
-    const fresh = buckets.filter((bucket) => !known.has(bucket));
+    const fresh = run.buckets.filter((bucket) => !known.has(bucket));
     if (!this.config.keepGoing) this.stopExploring(false);
     if (fresh.length === 0) {
-      for (const finding of this.findings.filter((f) => f.buckets.some((b) => buckets.includes(b)))) {
+      for (const finding of this.findings.filter((f) => f.buckets.some((b) => run.buckets.includes(b)))) {
         finding.hits++;
         await this.emit({ type: 'hit', finding, runIndex: index });
       }
       return;
     }
     if (this.findings.length + 1 >= (this.config.maxFindings ?? DEFAULT_MAX_FINDINGS)) this.stopExploring(true);
+    const { value, played } = run.here ?? (await this.playHere(valueAt(this.runs, this.config.seed, String(index))));
     await this.open(index, value, played, fresh, 'shrink');
+  }
+
+  /** Only an interrupt stops it: exploring may have stopped for this very finding. */
+  private async playHere(value: ScheduledActions): Promise<{ value: ScheduledActions; played: Played }> {
+    return { value, played: await this.play(value, { signal: this.config.signal }) };
   }
 
   /** A new finding at `path` (its run index unless replayed): shrunk, or not shrinkable for the reason given. */

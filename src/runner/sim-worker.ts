@@ -1,14 +1,15 @@
 /**
- * One simulation worker thread: plays the run indices it is sent and answers
- * with their verdicts. Each run is the same deterministic simulation the main
+ * One simulation worker thread: plays the runs it is sent and answers with
+ * each one's verdict. Each run is the same deterministic simulation the main
  * thread would play, so a failing index replays there to the same history.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { findFamily } from '../../properties/index.js';
 import { simTargets } from '../targets/sim.js';
-import { runsArbitrary, valueAt } from './campaign.js';
+import { runsArbitrary, RunValues } from './run-values.js';
+import { bucketsOf } from './findings.js';
 import { playOnce, type FuzzConfig } from './fuzz.js';
-import type { SimJob, SimSpec, SimVerdict } from './sim-pool.js';
+import type { SimJob, SimSpec, SimVerdict } from './sim-slot.js';
 
 const spec = workerData as SimSpec;
 const family = findFamily(spec.family);
@@ -23,16 +24,22 @@ const config: FuzzConfig = {
   jobs: spec.jobs,
   targets: simTargets({ timers: spec.timers, faults: spec.faults }),
 };
-const runs = runsArbitrary(config);
+const values = new RunValues(runsArbitrary(config), spec.seed, spec.chunk);
 
+async function verdictOf(index: number): Promise<SimVerdict> {
+  try {
+    const value = values.at(index);
+    const { violations, result } = await playOnce(config, spec.seed, value.actions, value.schedule);
+    return { index, buckets: [...bucketsOf(violations)], actions: value.actions.length, actionsPlayed: result.outcomes.length };
+  } catch (error) {
+    return { index, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+}
+
+// Jobs are played one after another, in the order they came.
+let queue = Promise.resolve();
 parentPort?.on('message', (job: SimJob) => {
-  void (async (): Promise<SimVerdict> => {
-    try {
-      const value = valueAt(runs, spec.seed, String(job.index));
-      const { violations, result } = await playOnce(config, spec.seed, value.actions, value.schedule);
-      return { index: job.index, failed: violations.length > 0, actions: value.actions.length, actionsPlayed: result.outcomes.length };
-    } catch (error) {
-      return { index: job.index, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-    }
-  })().then((verdict) => parentPort?.postMessage(verdict));
+  queue = queue.then(async () => {
+    for (let index = job.first; index < job.end; index++) parentPort?.postMessage(await verdictOf(index));
+  });
 });
