@@ -33,6 +33,8 @@ export interface SeedFigures {
   maxSplit: number;
   uncredited: number;
   wallSeconds: number;
+  /** Each finding: its buckets, first run, hits, shrunk length and the faults it was credited to. */
+  detail: Array<{ buckets: string[]; firstRun: number; hits: number; actions: number; credited: string[] }>;
 }
 
 async function reproducesAlone(config: FuzzConfig, finding: Finding, fault: string, timers: LocalTargetOptions['timers']): Promise<boolean> {
@@ -44,6 +46,16 @@ async function reproducesAlone(config: FuzzConfig, finding: Finding, fault: stri
     if (violations.some((v) => wanted.has(bucketOf(v)))) return true;
   }
   return false;
+}
+
+async function faultsReproducingAlone(config: FuzzConfig, finding: Finding, faults: readonly string[], timers: LocalTargetOptions['timers']): Promise<string[]> {
+  const verdicts = new Array<boolean>(faults.length).fill(false);
+  let next = 0;
+  const slot = async (): Promise<void> => {
+    for (let i = next++; i < faults.length; i = next++) verdicts[i] = await reproducesAlone(config, finding, faults[i] as string, timers);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, config.jobs ?? 1) }, slot));
+  return faults.filter((_, i) => verdicts[i]);
 }
 
 export async function measureSeed(
@@ -61,9 +73,11 @@ export async function measureSeed(
   const credited = new Set<string>();
   const soleCredits = new Map<string, number>();
   let uncredited = 0;
+  const detail: SeedFigures['detail'] = [];
   for (const finding of outcome.findings) {
-    const alone: string[] = [];
-    for (const fault of faults) if (await reproducesAlone(config, finding, fault, timers)) alone.push(fault);
+    // Each fault's replay has a hub of its own, so they play at once, as many as --jobs.
+    const alone = await faultsReproducingAlone(config, finding, faults, timers);
+    detail.push({ buckets: finding.buckets, firstRun: finding.firstRun, hits: finding.hits, actions: finding.failure.actions.length, credited: alone });
     for (const fault of alone) credited.add(fault);
     if (alone.length === 0) uncredited++;
     if (alone.length === 1) soleCredits.set(alone[0] as string, (soleCredits.get(alone[0] as string) ?? 0) + 1);
@@ -75,6 +89,7 @@ export async function measureSeed(
     maxSplit: Math.max(0, ...soleCredits.values()),
     uncredited,
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+    detail,
   };
 }
 

@@ -149,6 +149,11 @@ export class SimAgent {
     return this.received.slice();
   }
 
+  /** The capability names this agent identifies with. */
+  get capabilityNames(): string[] {
+    return (this.options.capabilities ?? []).map((capability) => (typeof capability === 'string' ? capability : capability.name));
+  }
+
   get held(): Readonly<HeldTask> | null {
     return this.heldTask === null ? null : { ...this.heldTask };
   }

@@ -104,6 +104,7 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
       const agent = await ctx.agentHoldingATask();
       const held = agent?.held;
       if (!agent || !held) return skipped('no agent holds a task');
+      if (!agent.connected) return CLOSED_WHILE_WAITING;
       const frame = outcomeFrame(action.op, held.taskId, staleGenerationValue(held.generation, action.generation), 'stale');
       await sendAndAwaitReply(agent, () => agent.send(frame), `reply to task_${action.op} with a stale generation`);
       return DONE;
@@ -146,7 +147,10 @@ export async function executeAction(ctx: RunContext, action: Action): Promise<Ac
         metadata: { run_task: ctx.submitted.length + 1 },
       };
       const answer = await ctx.client.submitTask(body).catch(() => undefined);
-      if (answer) ctx.submitted.push(answer.task_id);
+      if (answer) {
+        ctx.submitted.push(answer.task_id);
+        ctx.needs.set(answer.task_id, body.needed_capabilities);
+      }
       return DONE;
     }
     case 'retry-dead-letter': {
@@ -201,6 +205,9 @@ function networkFault(ctx: RunContext, action: Extract<Action, { kind: 'delay-li
   return DONE;
 }
 
+/** Its connection ended between finding the task and sending about it. */
+const CLOSED_WHILE_WAITING = skipped('the connection closed while it waited for a task');
+
 async function heldTaskAction(
   ctx: RunContext,
   action: Extract<Action, { kind: 'accept-late' | 'progress' | 'recover' }>,
@@ -212,8 +219,9 @@ async function heldTaskAction(
     await sendAndAwaitReply(agent, () => agent.recover(other), 'reply to task_recovering');
     return DONE;
   }
-  const held = agent.held;
+  const held = (await ctx.holding(agent))?.held;
   if (!held) return skipped('holds no task');
+  if (!agent.connected) return CLOSED_WHILE_WAITING;
   switch (action.kind) {
     case 'accept-late':
       await sendAndAwaitReply(agent, () => agent.accept(held.taskId), 'reply to task_accepted');

@@ -1,8 +1,9 @@
-import type { HistoryEvent, TimerSettings } from '../../models/history.js';
+import type { TimerSettings } from '../../models/history.js';
 import type { Behaviour } from '../agents/sim-agent.js';
 import { sleep } from '../env/clock.js';
 import { REORDER_WINDOW_MS } from '../sim/scheduler.js';
 import { REACTION_SLACK_MS } from '../../models/bounds.js';
+import { terminalByFrames } from './ended-tasks.js';
 import type { RunContext } from './run-context.js';
 
 const HTTP_RECHECK_MS = 100;
@@ -26,27 +27,6 @@ const ACCEPTANCE_SETTLE_MS = 600;
  */
 export function quiesceDeadlineMs(timers: TimerSettings): number {
   return timers.acceptanceMs + timers.stuckThresholdMs + 2 * Math.max(timers.overdueSweepMs, timers.stuckSweepMs) + QUIESCE_SLACK_MS;
-}
-
-function frameOf(event: HistoryEvent): { type?: unknown; task_id?: unknown; status?: unknown } | undefined {
-  if (event.kind !== 'ws_recv') return undefined;
-  const frame = event.payload.frame;
-  return typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : undefined;
-}
-
-/** Task ids whose latest acknowledged outcome is terminal, as the agents saw it. */
-function terminalByFrames(events: readonly HistoryEvent[]): Set<string> {
-  const terminal = new Set<string>();
-  for (const event of events) {
-    const frame = frameOf(event);
-    if (frame?.type === 'task_ack' && (frame.status === 'complete' || frame.status === 'dead_letter')) {
-      terminal.add(String(frame.task_id));
-    }
-    if (event.kind === 'http' && event.payload.status === 200 && /^\/api\/tasks\/[^/]+\/retry$/.test(event.payload.path)) {
-      terminal.delete(event.payload.path.split('/')[3] ?? '');
-    }
-  }
-  return terminal;
 }
 
 async function allTerminalByHttp(ctx: RunContext): Promise<boolean> {
@@ -136,6 +116,9 @@ async function driveToTerminal(
   // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
   for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');
   await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.mode]);
+  if (settled()) return;
+  // A slow scheduler's last pushes land before anyone steps in: an agent that sits on its work meets them as it was told to.
+  await ctx.pushesDelivered();
   if (settled()) return;
   if (awaitAcceptance) await letAcceptanceTimersFire(ctx);
   if (settled()) return;

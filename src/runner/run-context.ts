@@ -2,7 +2,9 @@ import { networkEnvironment, type RunEnvironment } from '../env/environment.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { createHubClient, type HubClient } from '../http/client.js';
 import { SimAgent, type Behaviour } from '../agents/sim-agent.js';
+import { REACTION_SLACK_MS } from '../../models/bounds.js';
 import type { Target } from '../targets/target.js';
+import { terminalByFrames } from './ended-tasks.js';
 
 /**
  * How long a probe waits for its subject (a held task, a dead letter), which
@@ -10,6 +12,15 @@ import type { Target } from '../targets/target.js';
  * time costs nothing, while over a real network every run would pay it.
  */
 const SUBJECT_WAIT_MS = { sim: 250, network: 0 } as const;
+
+/**
+ * How long a probe waits for a held task while the hub owes a push (a task
+ * of ours waits and an idle agent could take it): twice what the model gives
+ * a correct hub, so a hub that only schedules on a timer still hands the probe
+ * its task, and one slow scheduler does not hide the defects that only show
+ * on a held task. A correct hub owes nothing here, and no run pays it.
+ */
+const OWED_PUSH_WAIT_MS = 2 * REACTION_SLACK_MS + 100;
 
 /** How long one action may wait for the hub's answer before the run moves on. */
 export const REPLY_DEADLINE_MS = 2_000;
@@ -25,6 +36,8 @@ export class RunContext {
   readonly strays = new Set<SimAgent>();
   /** Task ids the hub accepted from us, in submission order. */
   readonly submitted: string[] = [];
+  /** The capabilities each of those tasks needs. */
+  readonly needs = new Map<string, readonly string[]>();
   /** The target's world: every wait, socket and request of the run goes through it. */
   readonly env: RunEnvironment;
   private readonly tokens = new Map<string, string>();
@@ -114,17 +127,69 @@ export class RunContext {
     return SUBJECT_WAIT_MS[this.mode];
   }
 
-  /** A live agent working on a task it has not yet reported, waiting briefly for one. */
-  async agentHoldingATask(): Promise<SimAgent | undefined> {
+  /** A live agent working on a task it has not yet reported, waiting briefly for one (longer while the hub owes a push). */
+  agentHoldingATask(): Promise<SimAgent | undefined> {
+    return this.waitFor(() => this.liveAgents().find((agent) => agent.held !== null && !agent.held.finishing));
+  }
+
+  /** `agent`, while live and holding a task, waiting only while the hub owes it a push. */
+  holding(agent: SimAgent): Promise<SimAgent | undefined> {
+    const found = (): SimAgent | undefined => (agent.held !== null && agent.connected && agent.identified ? agent : undefined);
+    return this.waitFor(found, { to: agent, subjectWait: false });
+  }
+
+  /** Returns once the hub owes no push, or it has had as long as a probe gives it. */
+  async pushesDelivered(): Promise<void> {
+    await this.waitFor(() => (this.pushesOwed().length > 0 ? undefined : true), { subjectWait: false });
+  }
+
+  /**
+   * `found()` once it is defined; otherwise waits on events, for the subject
+   * wait (where waiting is free) and, while the hub owes a push, up to
+   * OWED_PUSH_WAIT_MS, then gives up.
+   */
+  private async waitFor<T>(found: () => T | undefined, options: { to?: SimAgent; subjectWait?: boolean } = {}): Promise<T | undefined> {
     const { clock } = this.env;
-    const deadline = clock.monotonicNow() + this.subjectWaitMs;
+    const started = clock.monotonicNow();
+    let hubSaysQueued: boolean | undefined;
     for (;;) {
-      const holder = this.liveAgents().find((agent) => agent.held !== null && !agent.held.finishing);
-      if (holder) return holder;
-      const left = deadline - clock.monotonicNow();
-      if (left <= 0 || this.closed) return undefined;
-      await this.nextEventOrTimeout(left);
+      const value = found();
+      if (value !== undefined) return value;
+      const waiting = this.pushesOwed(options.to);
+      // Our view can be behind the hub's (a task on a gone agent, an ack lost with its socket): the hub's list decides, asked once.
+      if (waiting.length > 0) hubSaysQueued ??= await this.hubHasQueued(waiting);
+      const owed = waiting.length > 0 && hubSaysQueued === true;
+      const bound = Math.max(options.subjectWait === false ? 0 : this.subjectWaitMs, owed ? OWED_PUSH_WAIT_MS : 0);
+      const waited = clock.monotonicNow() - started;
+      if (waited >= bound || this.closed) return undefined;
+      await this.nextEventOrTimeout(bound - waited);
     }
+  }
+
+  /**
+   * Our tasks that no live agent holds and no ack has ended, while an idle
+   * live agent (`to`, if given) has every capability they need: a correct hub
+   * would have pushed them already.
+   */
+  private pushesOwed(to?: SimAgent): string[] {
+    const live = this.liveAgents();
+    const idle = (to === undefined ? live : live.filter((agent) => agent === to)).filter((agent) => agent.held === null);
+    if (idle.length === 0 || this.submitted.length === 0) return [];
+    const held = new Set(live.flatMap((agent) => (agent.held === null ? [] : [agent.held.taskId])));
+    const ended = terminalByFrames(this.recorder.snapshot());
+    return this.submitted.filter((id) => {
+      if (held.has(id) || ended.has(id)) return false;
+      const needs = this.needs.get(id) ?? [];
+      return idle.some((agent) => {
+        const has = new Set(agent.capabilityNames);
+        return needs.every((capability) => has.has(capability));
+      });
+    });
+  }
+
+  private async hubHasQueued(ids: readonly string[]): Promise<boolean> {
+    const listed = await this.client.listTasks().catch(() => undefined);
+    return listed?.tasks.some((task) => task.status === 'queued' && ids.includes(task.id)) ?? false;
   }
 
   /** The run is over (finished, timed out or interrupted): loops still waiting must give up. */
