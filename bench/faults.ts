@@ -18,6 +18,7 @@ import { DEFAULT_SHRINK_BUDGET_MS, fuzz, type FuzzConfig } from '../src/runner/f
 import { localTargets } from '../src/targets/choose.js';
 import { smokeScenarios } from '../src/testing/smoke-scenarios.js';
 import { formatSeed, measureSeed, togetherFaults, type SeedFigures } from './faults-together.js';
+import { median } from './median.js';
 import { countReplays } from './replay.js';
 
 interface BenchOptions extends RunCliOptions {
@@ -81,13 +82,6 @@ const cmd = new Command('bench:faults')
   .addOption(new Option('--json <file>', 'also write the table as JSON'));
 addRunOptions(cmd, `faults to measure (default: the whole catalogue)`);
 addTimerOptions(cmd, null);
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 async function smokeCatches(fault: string): Promise<string[]> {
   const caught: string[] = [];
@@ -243,7 +237,7 @@ async function together(options: BenchOptions, modes: readonly Mode[], family: P
     console.log(
       `${mode.padEnd(8)} median seed credited with ${(share * 100).toFixed(0)} % of the ${faults.length} faults; ` +
         `most findings of one fault alone in any seed: ${Math.max(...rows.map((row) => row.maxSplit))}; ` +
-        `median wall ${median(rows.map((row) => row.wallSeconds))} s`,
+        `median wall ${(median(rows.map((row) => row.wallSeconds)) ?? 0).toFixed(1)} s`,
     );
     report[mode] = rows;
   }

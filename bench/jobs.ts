@@ -13,6 +13,7 @@ import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, maxActionsFor, type RunCliOption
 import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
 import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
 import { localTargets } from '../src/targets/choose.js';
+import { median } from './median.js';
 
 interface JobsOptions extends RunCliOptions {
   runs: number;
@@ -32,12 +33,6 @@ const cmd = new Command('bench:jobs')
   .addOption(new Option('--sim', 'the simulated hub (default: the embedded hub over the network)').default(false));
 addRunOptions(cmd, 'faults the hub runs with (default: none)');
 addTimerOptions(cmd, null);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 async function runsPerSecond(config: FuzzConfig): Promise<number> {
   const outcome = await fuzz(config);
@@ -70,7 +65,7 @@ async function main(): Promise<void> {
     ratios.push(many / one);
     console.log(`round ${round + 1} (seed ${seed}): --jobs 1 ${one.toFixed(1)} runs/s, --jobs ${options.jobs} ${many.toFixed(1)} runs/s, ${(many / one).toFixed(2)}x`);
   }
-  console.log(`median: --jobs ${options.jobs} plays ${median(ratios).toFixed(2)}x the runs/s of --jobs 1 (${ratios.length} rounds)`);
+  console.log(`median: --jobs ${options.jobs} plays ${(median(ratios) ?? 0).toFixed(2)}x the runs/s of --jobs 1 (${ratios.length} rounds)`);
 }
 
 void main();
