@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketOf } from '../../models/check.js';
 import type { Action } from '../../src/actions/action.js';
 import { playOnce } from '../../src/runner/fuzz.js';
+import { localTargets } from '../../src/targets/choose.js';
 import { simConfig } from '../support/sim-config.js';
 
 // The hub schedules only on a sweep a second after each trigger: the task reaches the agent long after it was submitted.
@@ -29,5 +30,13 @@ describe('a push the hub owes', () => {
   it('lands before the quiesce steps in, so an agent sitting on it shows a hub that never takes it back', async () => {
     const { violations } = await playOnce(simConfig([SLOW, 'no-acceptance-timeout']), 1, SITS_ON_IT);
     expect(violations.map(bucketOf)).toContain('I7/unaccepted-kept');
+  });
+
+  it('over the network too, where the actions are over long before a slow scheduler pushes', async () => {
+    const probe: Action[] = [...SITS_ON_IT, { kind: 'stale-generation', op: 'complete', generation: 'minus-one' }];
+    const network = { ...simConfig(), targets: localTargets({ sim: false, faults: [SLOW, 'unfenced-complete'] }) };
+    const { violations, result } = await playOnce(network, 1, probe);
+    expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['done', 'done', 'done']);
+    expect(violations.map(bucketOf)).toContain('I3/stale-report');
   });
 });
