@@ -26,7 +26,6 @@ export function runsArbitrary(config: Pick<FuzzConfig, 'agents' | 'maxActions' |
     : actionsArbitrary(generators, config.family.weights).map((actions) => ({ actions, schedule: NATURAL_ORDER }));
 }
 
-
 /** The value fast-check generates at `path` for `seed`: the same one a single fc.check over every run would play there. */
 export function valueAt(runs: fc.Arbitrary<ScheduledActions>, seed: number, path: string): ScheduledActions {
   const [value] = valuesFrom(runs, seed, path, 1);
