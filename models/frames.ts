@@ -1,9 +1,15 @@
 /** Reading JSON frames and bodies without trusting their shape. */
+import type { HistoryEvent } from './history.js';
 
 export type JsonObject = Record<string, unknown>;
 
 export function asObject(value: unknown): JsonObject | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+/** The JSON object an agent received in this event, if it is such an event. */
+export function receivedFrame(event: HistoryEvent): JsonObject | undefined {
+  return event.kind === 'ws_recv' ? asObject(event.payload.frame) : undefined;
 }
 
 export function frameType(frame: JsonObject | undefined): string | undefined {

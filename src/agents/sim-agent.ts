@@ -1,3 +1,4 @@
+import { capabilityNames } from '../../models/frames.js';
 import { systemClock, type Clock, type TimerHandle } from '../env/clock.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { redactTokens } from '../http/redact.js';
@@ -151,7 +152,7 @@ export class SimAgent {
 
   /** The capability names this agent identifies with. */
   get capabilityNames(): string[] {
-    return (this.options.capabilities ?? []).map((capability) => (typeof capability === 'string' ? capability : capability.name));
+    return capabilityNames(this.options.capabilities);
   }
 
   get held(): Readonly<HeldTask> | null {

@@ -1,16 +1,11 @@
+import { receivedFrame } from '../../models/frames.js';
 import type { HistoryEvent } from '../../models/history.js';
-
-function frameOf(event: HistoryEvent): { type?: unknown; task_id?: unknown; status?: unknown } | undefined {
-  if (event.kind !== 'ws_recv') return undefined;
-  const frame = event.payload.frame;
-  return typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : undefined;
-}
 
 /** Task ids whose latest acknowledged outcome is terminal, as the agents saw it. */
 export function terminalByFrames(events: readonly HistoryEvent[]): Set<string> {
   const terminal = new Set<string>();
   for (const event of events) {
-    const frame = frameOf(event);
+    const frame = receivedFrame(event);
     if (frame?.type === 'task_ack' && (frame.status === 'complete' || frame.status === 'dead_letter')) {
       terminal.add(String(frame.task_id));
     }

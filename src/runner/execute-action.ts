@@ -1,3 +1,4 @@
+import { receivedFrame } from '../../models/frames.js';
 import type { HistoryEvent } from '../../models/history.js';
 import type { Action, StaleGeneration } from '../actions/action.js';
 import type { SimAgent } from '../agents/sim-agent.js';
@@ -44,8 +45,7 @@ function liveAgent(ctx: RunContext, index: number): SimAgent | undefined {
 }
 
 function isDeadLetterAck(event: HistoryEvent): boolean {
-  if (event.kind !== 'ws_recv') return false;
-  const frame = event.payload.frame as { type?: unknown; status?: unknown } | undefined;
+  const frame = receivedFrame(event);
   return frame?.type === 'task_ack' && frame.status === 'dead_letter';
 }
 

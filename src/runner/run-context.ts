@@ -3,6 +3,7 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import { createHubClient, type HubClient } from '../http/client.js';
 import { SimAgent, type Behaviour } from '../agents/sim-agent.js';
 import { REACTION_SLACK_MS } from '../../models/bounds.js';
+import { includesAll } from '../../models/frames.js';
 import type { Target } from '../targets/target.js';
 import { terminalByFrames } from './ended-tasks.js';
 
@@ -180,10 +181,7 @@ export class RunContext {
     return this.submitted.filter((id) => {
       if (held.has(id) || ended.has(id)) return false;
       const needs = this.needs.get(id) ?? [];
-      return idle.some((agent) => {
-        const has = new Set(agent.capabilityNames);
-        return needs.every((capability) => has.has(capability));
-      });
+      return idle.some((agent) => includesAll(agent.capabilityNames, needs));
     });
   }
 

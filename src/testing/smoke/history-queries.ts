@@ -1,17 +1,12 @@
 /** What the scenarios measure, read from the recorded history rather than by polling. */
+import { receivedFrame } from '../../../models/frames.js';
 import type { HistoryEvent } from '../../../models/history.js';
-
-function frameOf(event: HistoryEvent): Record<string, unknown> | undefined {
-  if (event.kind !== 'ws_recv') return undefined;
-  const frame = event.payload.frame;
-  return typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : undefined;
-}
 
 /** For each task id: `t` of every complete-acknowledgement any agent received, in order. */
 export function completionAcks(events: readonly HistoryEvent[]): Map<string, number[]> {
   const acks = new Map<string, number[]>();
   for (const event of events) {
-    const frame = frameOf(event);
+    const frame = receivedFrame(event);
     if (frame?.type !== 'task_ack' || frame.status !== 'complete' || typeof frame.task_id !== 'string') continue;
     acks.set(frame.task_id, [...(acks.get(frame.task_id) ?? []), event.t]);
   }
