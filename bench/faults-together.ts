@@ -70,24 +70,20 @@ export async function measureSeed(
   // No cap on findings: the question is how many of the K defects one invocation tells apart.
   const config: FuzzConfig = { ...base, family, seed, keepGoing: true, maxFindings: Number.MAX_SAFE_INTEGER, targets: localTargets({ sim, timers, faults }) };
   const outcome = await fuzz(config);
-  const credited = new Set<string>();
-  const soleCredits = new Map<string, number>();
-  let uncredited = 0;
   const detail: SeedFigures['detail'] = [];
   for (const finding of outcome.findings) {
     // Each fault's replay has a hub of its own, so they play at once, as many as --jobs.
     const alone = await faultsReproducingAlone(config, finding, faults, timers);
     detail.push({ buckets: finding.buckets, firstRun: finding.firstRun, hits: finding.hits, actions: finding.failure.actions.length, credited: alone });
-    for (const fault of alone) credited.add(fault);
-    if (alone.length === 0) uncredited++;
-    if (alone.length === 1) soleCredits.set(alone[0] as string, (soleCredits.get(alone[0] as string) ?? 0) + 1);
   }
+  const soleCredits = new Map<string, number>();
+  for (const { credited: [only, ...others] } of detail) if (only !== undefined && others.length === 0) soleCredits.set(only, (soleCredits.get(only) ?? 0) + 1);
   return {
     seed,
-    findings: outcome.findings.length,
-    credited: [...credited].sort(),
+    findings: detail.length,
+    credited: [...new Set(detail.flatMap((d) => d.credited))].sort(),
     maxSplit: Math.max(0, ...soleCredits.values()),
-    uncredited,
+    uncredited: detail.filter((d) => d.credited.length === 0).length,
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,
     detail,
   };
