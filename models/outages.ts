@@ -38,6 +38,17 @@ export function failedRestarts(events: readonly HistoryEvent[]): HubEvent[] {
   return events.filter((e): e is HubEvent => e.kind === 'hub' && e.payload.event === 'restart_failed');
 }
 
+/**
+ * Which life of the hub moment `t` falls in: how many outages began before
+ * it. What a hub did in one life and contradicts in a later one is a change
+ * it acknowledged and then lost across the restart (I9), not a new mistake.
+ */
+export function hubLife(outages: readonly HubOutage[], t: number): number {
+  let life = 0;
+  for (const outage of outages) if (outage.from < t) life++;
+  return life;
+}
+
 /** Whether the hub was down at some moment of [from, to]. */
 export function outageDuring(outages: readonly HubOutage[], from: number, to: number): HubOutage | undefined {
   return outages.find((o) => o.from <= to && o.to >= from);

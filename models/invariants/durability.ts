@@ -1,6 +1,7 @@
 import { isGeneration } from '../frames.js';
 import type { Listing, Model } from '../model.js';
 import { mayHaveMoved } from '../moves.js';
+import { hubLife } from '../outages.js';
 import type { Report, TaskRecord, View } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
@@ -36,26 +37,50 @@ function vanished(model: Model, task: TaskRecord): Violation | undefined {
   return undefined;
 }
 
-/** After an acknowledged completion every view shows completed; after a dead_letter ack, dead_letter until a retry. */
-function undone(task: TaskRecord): Violation | undefined {
+/**
+ * What shows, after a restart, that the hub no longer knew a terminal state
+ * it had acknowledged before it: the task pushed again, or another
+ * completion acknowledged.
+ */
+function forgottenAfterRestart(model: Model, task: TaskRecord, ackT: number, revivedBy: (t: number) => boolean): { what: string; seq: number } | undefined {
+  const life = hubLife(model.outages, ackT);
+  const later = (t: number): boolean => hubLife(model.outages, t) > life && !revivedBy(t);
+  const push = task.pushes.find((p) => later(p.event.t));
+  if (push !== undefined) return { what: `after a restart it was pushed to ${push.agentId} at ${at(push.event.t)}`, seq: push.event.seq };
+  const completion = task.reports.find((r) => r.kind === 'complete' && r.outcome === 'accepted' && r.exchange.reply !== undefined && later(r.exchange.reply.t));
+  if (completion?.exchange.reply === undefined) return undefined;
+  return { what: `after a restart a completion by ${completion.agentId} was acknowledged at ${at(completion.exchange.reply.t)}`, seq: completion.exchange.reply.seq };
+}
+
+/**
+ * After an acknowledged completion every view shows completed and the hub
+ * never hands the task out again; after a dead_letter ack, the same until a retry.
+ */
+function undone(model: Model, task: TaskRecord): Violation | undefined {
   for (const report of task.reports) {
     const reply = replyOf(report);
     if (report.outcome !== 'accepted' || reply === undefined) continue;
     const terminal = report.kind === 'complete' ? 'completed' : report.ackStatus === 'dead_letter' ? 'dead_letter' : undefined;
     if (terminal === undefined) continue;
-    const revived = (view: View): boolean =>
+    const revivedBy = (t: number): boolean =>
       terminal === 'dead_letter' &&
       task.retries.some((r) => {
         const status = r.payload.status;
-        return r.payload.sentAt < view.event.t && (status === null || status === 200 || status >= 500);
+        return r.payload.sentAt < t && (status === null || status === 200 || status >= 500);
       });
-    const view = task.views.find((v) => sentAt(v) > reply.t && v.task.status !== terminal && !revived(v));
-    if (view === undefined) continue;
-    return violation('I9', 'terminal-undone', `task ${task.id} was acknowledged ${terminal} at ${at(reply.t)} but a view requested at ${at(sentAt(view))} shows ${view.task.status}`, [
-      report.exchange.send.seq,
-      reply.seq,
-      view.event.seq,
-    ]);
+    const acknowledged = `task ${task.id} was acknowledged ${terminal} at ${at(reply.t)}`;
+    const view = task.views.find((v) => sentAt(v) > reply.t && v.task.status !== terminal && !revivedBy(v.event.t));
+    if (view !== undefined) {
+      return violation('I9', 'terminal-undone', `${acknowledged} but a view requested at ${at(sentAt(view))} shows ${view.task.status}`, [
+        report.exchange.send.seq,
+        reply.seq,
+        view.event.seq,
+      ]);
+    }
+    const forgotten = forgottenAfterRestart(model, task, reply.t, revivedBy);
+    if (forgotten !== undefined) {
+      return violation('I9', 'terminal-undone', `${acknowledged} but ${forgotten.what}`, [report.exchange.send.seq, reply.seq, forgotten.seq]);
+    }
   }
   return undefined;
 }
@@ -78,7 +103,12 @@ function acknowledgedGenerations(task: TaskRecord): Acknowledged[] {
   return acks;
 }
 
-function wentBack(task: TaskRecord): Violation | undefined {
+/**
+ * No view shows a generation below one acknowledged earlier; and a push after
+ * a restart carries a generation above every one acknowledged before it (the
+ * restart reclaims what was assigned, and assigning again moves it on once more).
+ */
+function wentBack(model: Model, task: TaskRecord): Violation | undefined {
   const acks = acknowledgedGenerations(task);
   for (const view of task.views) {
     const ack = acks.find((a) => a.t < sentAt(view) && a.generation > view.task.generation);
@@ -88,6 +118,16 @@ function wentBack(task: TaskRecord): Violation | undefined {
       view.event.seq,
     ]);
   }
+  for (const push of task.pushes) {
+    const life = hubLife(model.outages, push.event.t);
+    const ack = acks.find((a) => hubLife(model.outages, a.t) < life && a.generation >= push.generation);
+    if (ack === undefined) continue;
+    return violation(
+      'I9', 'generation-regressed',
+      `task ${task.id} was pushed to ${push.agentId} at generation ${push.generation} at ${at(push.event.t)}, after a restart, though generation ${ack.generation} had been acknowledged before it at ${at(ack.t)}`,
+      [ack.seq, push.event.seq],
+    );
+  }
   return undefined;
 }
 
@@ -95,7 +135,7 @@ function wentBack(task: TaskRecord): Violation | undefined {
 export function durability(model: Model): Violation[] {
   const out: Violation[] = [];
   for (const task of model.tasks.values()) {
-    for (const found of [vanished(model, task), undone(task), wentBack(task)]) if (found) out.push(found);
+    for (const found of [vanished(model, task), undone(model, task), wentBack(model, task)]) if (found) out.push(found);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { isGeneration } from '../frames.js';
 import type { TaskView } from '../history.js';
 import type { Model } from '../model.js';
 import { mayHaveMoved } from '../moves.js';
+import { hubLife } from '../outages.js';
 import type { Report, TaskRecord } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
@@ -105,14 +106,29 @@ function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
   return out;
 }
 
+/**
+ * Completions acknowledged more than once by one life of the hub. One
+ * acknowledged before a restart and another after it is a completion the
+ * restarted hub forgot: durability judges that (I9/terminal-undone).
+ */
+function completedInOneLife(model: Model, completions: Report[]): Report[] | undefined {
+  const byLife = new Map<number, Report[]>();
+  for (const report of completions) {
+    const life = hubLife(model.outages, report.exchange.reply?.t ?? report.exchange.send.t);
+    byLife.set(life, [...(byLife.get(life) ?? []), report]);
+  }
+  return [...byLife.values()].find((reports) => reports.length > 1);
+}
+
 /** I1: every task ends completed exactly once, or dead-lettered after the right number of failures; none is lost. */
 export function exactlyOnce(model: Model): Violation[] {
   const out: Violation[] = [];
   for (const task of model.tasks.values()) {
     const completions = task.reports.filter((r) => r.kind === 'complete' && r.outcome === 'accepted');
-    if (completions.length > 1) {
-      const who = completions.map((r) => `${r.agentId} at ${at(r.exchange.reply?.t ?? 0)}`).join(', ');
-      out.push(violation('I1', 'completed-twice', `task ${task.id} was acknowledged complete ${completions.length} times (${who})`, completions.flatMap(seqOf)));
+    const twice = completedInOneLife(model, completions);
+    if (twice !== undefined) {
+      const who = twice.map((r) => `${r.agentId} at ${at(r.exchange.reply?.t ?? 0)}`).join(', ');
+      out.push(violation('I1', 'completed-twice', `task ${task.id} was acknowledged complete ${twice.length} times (${who})`, twice.flatMap(seqOf)));
     }
     out.push(...endStateViolations(model, task, completions), ...failureCountViolations(model, task));
   }

@@ -1,13 +1,20 @@
 import type { Model } from '../model.js';
+import { hubLife, type HubOutage } from '../outages.js';
 import type { TaskPush, TaskRecord } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 import { secondTaskViolations } from './one-task-per-agent.js';
 
-function holderViolations(task: TaskRecord, assigns: TaskPush[]): Violation[] {
+/** Pushes of one generation in two lives of the hub are a forgotten assignment: durability judges those (I9). */
+function holderViolations(task: TaskRecord, assigns: TaskPush[], outages: readonly HubOutage[]): Violation[] {
   const out: Violation[] = [];
-  const byGeneration = new Map<number, TaskPush[]>();
-  for (const push of assigns) byGeneration.set(push.generation, [...(byGeneration.get(push.generation) ?? []), push]);
-  for (const [generation, pushes] of byGeneration) {
+  const byGeneration = new Map<string, { generation: number; pushes: TaskPush[] }>();
+  for (const push of assigns) {
+    const key = `${push.generation}@${hubLife(outages, push.event.t)}`;
+    const group = byGeneration.get(key) ?? { generation: push.generation, pushes: [] };
+    group.pushes.push(push);
+    byGeneration.set(key, group);
+  }
+  for (const { generation, pushes } of byGeneration.values()) {
     const agents = [...new Set(pushes.map((p) => p.agentId))];
     if (agents.length > 1) {
       out.push(violation('I2', 'two-holders', `task ${task.id} generation ${generation} was pushed to ${agents.join(' and ')}`, pushes.map((p) => p.event.seq)));
@@ -22,12 +29,14 @@ function holderViolations(task: TaskRecord, assigns: TaskPush[]): Violation[] {
 /**
  * Order across sockets is judged on the hub's own `assigned_at` (the push
  * time), since pushes on two sockets may be read in either order; on one
- * socket the arrival order is the push order.
+ * socket the arrival order is the push order. A generation going back across
+ * a restart is durability's (I9).
  */
-function orderViolation(task: TaskRecord, assigns: TaskPush[]): Violation | undefined {
+function orderViolation(task: TaskRecord, assigns: TaskPush[], outages: readonly HubOutage[]): Violation | undefined {
   for (const [i, later] of assigns.entries()) {
     for (const earlier of assigns.slice(0, i)) {
       if (earlier.generation <= later.generation) continue;
+      if (hubLife(outages, earlier.event.t) !== hubLife(outages, later.event.t)) continue;
       const sameSocket = earlier.conn === later.conn;
       const hubOrder =
         earlier.assignedAt !== undefined && later.assignedAt !== undefined && earlier.assignedAt < later.assignedAt;
@@ -79,8 +88,8 @@ export function singleHolder(model: Model): Violation[] {
   const out: Violation[] = secondTaskViolations(model);
   for (const task of model.tasks.values()) {
     const assigns = task.pushes.filter((p) => p.kind === 'assign');
-    out.push(...holderViolations(task, assigns));
-    const order = orderViolation(task, assigns);
+    out.push(...holderViolations(task, assigns, model.outages));
+    const order = orderViolation(task, assigns, model.outages);
     if (order !== undefined) out.push(order);
     const parity = parityViolation(task);
     if (parity !== undefined) out.push(parity);

@@ -81,3 +81,80 @@ describe('I9 durability', () => {
     expect(I9(h)).toEqual([]);
   });
 });
+
+/**
+ * What one life of the hub acknowledged and a later life contradicts is a
+ * change lost across the restart: one durability finding (I9), not a
+ * second holder (I2), a foreign report (I3) or a second completion (I1).
+ */
+describe('I9 judges what a restart forgot, not the rules it then seems to break', () => {
+  const bucketsOf = (h: HistoryBuilder, invariants: string[]): string[] =>
+    invariants.flatMap((invariant) => violationsOf(h.build(), invariant).map((v) => `${v.invariant}/${v.kind}`));
+
+  function assignedThen(restart: boolean): { h: HistoryBuilder; task: string; a1: number } {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const task = h.at(10).submit();
+    h.assign(a1, task);
+    if (restart) {
+      h.at(30).hub('restart_begin', true);
+      h.at(40).hub('restart_end');
+    }
+    return { h, task, a1 };
+  }
+
+  it('an assignment pushed again at its generation after a restart regressed the generation', () => {
+    const { h, task } = assignedThen(true);
+    const a2 = h.at(50).connect('a2');
+    h.assign(a2, task, 1);
+    h.at(60).complete(a2, task);
+    expect(bucketsOf(h, ['I2', 'I3', 'I9'])).toEqual(['I9/generation-regressed']);
+    expect(violationsOf(h.build(), 'I9')[0]?.message).toBe(
+      `task ${task} was pushed to a2 at generation 1 at t=50ms, after a restart, though generation 1 had been acknowledged before it at t=10ms`,
+    );
+  });
+
+  it('the same pushes in one life of the hub are two holders and a foreign report', () => {
+    const { h, task } = assignedThen(false);
+    const a2 = h.at(50).connect('a2');
+    h.assign(a2, task, 1);
+    h.at(60).complete(a2, task);
+    expect(bucketsOf(h, ['I2', 'I3', 'I9'])).toEqual(['I2/two-holders', 'I3/foreign-report']);
+  });
+
+  it('a push to the same agent at its generation after a restart is not pushed twice', () => {
+    const { h, task, a1 } = assignedThen(true);
+    h.at(50).assign(a1, task, 1);
+    expect(bucketsOf(h, ['I2', 'I9'])).toEqual(['I9/generation-regressed']);
+  });
+
+  it('a completion forgotten by a restart, then done again, undid a terminal state', () => {
+    const { h, task, a1 } = assignedThen(false);
+    h.at(20).complete(a1, task);
+    h.at(30).hub('restart_begin', true);
+    h.at(40).hub('restart_end');
+    const a2 = h.at(50).connect('a2');
+    h.assign(a2, task, 3);
+    h.at(60).complete(a2, task);
+    expect(bucketsOf(h, ['I1', 'I3', 'I9'])).toEqual(['I9/terminal-undone']);
+    expect(violationsOf(h.build(), 'I9')[0]?.message).toBe(
+      `task ${task} was acknowledged completed at t=20ms but after a restart it was pushed to a2 at t=50ms`,
+    );
+  });
+
+  it('a second completion acknowledged after a restart, with no push between, undid a terminal state', () => {
+    const { h, task, a1 } = assignedThen(false);
+    h.at(20).complete(a1, task);
+    h.at(30).hub('restart_begin', true);
+    h.at(40).hub('restart_end');
+    h.at(50).complete(a1, task, { generation: 1, reply: 'ack' });
+    expect(bucketsOf(h, ['I1', 'I9'])).toEqual(['I9/terminal-undone']);
+  });
+
+  it('two completions in one life of the hub are completed twice', () => {
+    const { h, task, a1 } = assignedThen(false);
+    h.at(20).complete(a1, task);
+    h.at(50).complete(a1, task, { generation: 1, reply: 'ack' });
+    expect(bucketsOf(h, ['I1'])).toEqual(['I1/completed-twice']);
+  });
+});
