@@ -91,12 +91,19 @@ interface Acknowledged {
   generation: number;
 }
 
-/** Generations the hub had announced: pushes, and accepted completions and failures (a requeue bumps it). */
+/**
+ * Generations the hub had announced: pushes, and accepted completions and
+ * failures (a requeue bumps it) of a generation it had pushed. A report
+ * acknowledged at a generation never pushed announces nothing: it broke the
+ * fence, and fencing judges that (I3).
+ */
 function acknowledgedGenerations(task: TaskRecord): Acknowledged[] {
   const acks: Acknowledged[] = task.pushes.map((p) => ({ t: p.event.t, seq: p.event.seq, generation: p.generation }));
+  const pushed = new Set(task.pushes.map((p) => p.generation));
   for (const report of task.reports) {
     const reply = replyOf(report);
     if (report.outcome !== 'accepted' || report.kind === 'accept' || reply === undefined || !isGeneration(report.generation)) continue;
+    if (!pushed.has(report.generation)) continue;
     const bump = report.kind === 'fail' && report.ackStatus === 'retried' ? 1 : 0;
     acks.push({ t: reply.t, seq: reply.seq, generation: report.generation + bump });
   }

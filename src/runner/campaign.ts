@@ -282,8 +282,10 @@ class Campaign {
     if (then === 'shrink') {
       await this.shrink(finding);
       // Buckets the shrunk counterexample no longer shows go back to the pool: a later run opens its own finding for them.
+      // Ones it shows that no finding holds yet become its own: it demonstrates them, so a later run breaking them is a hit.
       const shown = bucketsOf(finding.failure.violations);
-      finding.buckets = finding.buckets.filter((bucket) => shown.has(bucket));
+      const held = new Set(this.findings.flatMap((f) => f.buckets));
+      finding.buckets = [...finding.buckets.filter((bucket) => shown.has(bucket)), ...[...shown].filter((bucket) => !held.has(bucket))];
     } else finding.shrinkEnd = then;
     await this.emit({ type: 'shrink-end', finding });
   }

@@ -53,6 +53,17 @@ describe('I9 durability', () => {
     ]);
   });
 
+  it('takes no generation from a report acknowledged at a generation never pushed: that broke the fence (I3), nothing went back', () => {
+    const h = new HistoryBuilder();
+    const a1 = h.at(0).connect('a1');
+    const task = h.at(10).submit();
+    h.assign(a1, task);
+    h.at(20).complete(a1, task, { generation: 2, reply: 'ack' });
+    h.at(30).getTask(task, h.view(task, { status: 'completed', generation: 1 }));
+    expect(I9(h)).toEqual([]);
+    expect(violationsOf(h.build(), 'I3').map((v) => v.kind)).toEqual(['stale-report']);
+  });
+
   it('flags a task lost after its 201', () => {
     const h = new HistoryBuilder();
     const task = h.at(10).submit();

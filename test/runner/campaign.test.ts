@@ -40,6 +40,17 @@ describe('a campaign in simulation', () => {
     }
   });
 
+  it('a bucket a shrunk counterexample shows is held from then on, so no later run opens a second finding for it', async () => {
+    // Seed 8: the generation a crash forgot, shrunk, also shows the completion it forgot; a later run showing only that is a hit.
+    const outcome = await fuzz({ ...simConfig(['ack-before-persist', 'unfenced-complete', 'sweep-only-scheduling'], 300, 8), keepGoing: true });
+    const held = new Set<string>();
+    for (const finding of outcome.findings) {
+      for (const bucket of finding.buckets) held.add(bucket);
+      expect(finding.failure.violations.map(bucketOf).filter((bucket) => !held.has(bucket))).toEqual([]);
+    }
+    expect(outcome.findings.find((f) => f.buckets.includes('I9/terminal-undone'))?.buckets).toContain('I9/generation-regressed');
+  });
+
   it('each finding replays alone from its seed and path (with --jobs 1)', async () => {
     const outcome = await fuzz({ ...simConfig(TWO_FAULTS, 600, 5), keepGoing: true, jobs: 2 });
     expect(outcome.findings.length).toBeGreaterThanOrEqual(2);
