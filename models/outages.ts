@@ -39,14 +39,20 @@ export function failedRestarts(events: readonly HistoryEvent[]): HubEvent[] {
 }
 
 /**
- * Which life of the hub moment `t` falls in: how many outages began before
- * it. What a hub did in one life and contradicts in a later one is a change
- * it acknowledged and then lost across the restart (I9), not a new mistake.
+ * Which life of the hub a connection belongs to: how many outages began
+ * before it opened. No session survives a restart, so everything that comes
+ * on a connection is from the life it opened in, even what a hub stopping
+ * gracefully sends late, or what arrives after the next life began. What a
+ * hub did in one life and contradicts in a later one is a change it
+ * acknowledged and then lost across the restart (I9), not a new mistake.
  */
-export function hubLife(outages: readonly HubOutage[], t: number): number {
-  let life = 0;
-  for (const outage of outages) if (outage.from < t) life++;
-  return life;
+export function connectionLives(outages: readonly HubOutage[], connections: ReadonlyMap<number, { open?: { t: number } }>): (conn: number) => number {
+  return (conn) => {
+    const opened = connections.get(conn)?.open?.t ?? 0;
+    let life = 0;
+    for (const outage of outages) if (outage.from < opened) life++;
+    return life;
+  };
 }
 
 /** Whether the hub was down at some moment of [from, to]. */

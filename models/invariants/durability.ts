@@ -1,7 +1,7 @@
 import { isGeneration } from '../frames.js';
 import type { Listing, Model } from '../model.js';
 import { mayHaveMoved } from '../moves.js';
-import { hubLife } from '../outages.js';
+import { connectionLives } from '../outages.js';
 import type { Report, TaskRecord, View } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
@@ -42,12 +42,12 @@ function vanished(model: Model, task: TaskRecord): Violation | undefined {
  * it had acknowledged before it: the task pushed again, or another
  * completion acknowledged.
  */
-function forgottenAfterRestart(model: Model, task: TaskRecord, ackT: number, revivedBy: (t: number) => boolean): { what: string; seq: number } | undefined {
-  const life = hubLife(model.outages, ackT);
-  const later = (t: number): boolean => hubLife(model.outages, t) > life && !revivedBy(t);
-  const push = task.pushes.find((p) => later(p.event.t));
+function forgottenAfterRestart(task: TaskRecord, ack: Report, lifeOf: (conn: number) => number, revivedBy: (t: number) => boolean): { what: string; seq: number } | undefined {
+  const life = lifeOf(ack.exchange.conn);
+  const later = (conn: number, t: number): boolean => lifeOf(conn) > life && !revivedBy(t);
+  const push = task.pushes.find((p) => later(p.conn, p.event.t));
   if (push !== undefined) return { what: `after a restart it was pushed to ${push.agentId} at ${at(push.event.t)}`, seq: push.event.seq };
-  const completion = task.reports.find((r) => r.kind === 'complete' && r.outcome === 'accepted' && r.exchange.reply !== undefined && later(r.exchange.reply.t));
+  const completion = task.reports.find((r) => r.kind === 'complete' && r.outcome === 'accepted' && r.exchange.reply !== undefined && later(r.exchange.conn, r.exchange.reply.t));
   if (completion?.exchange.reply === undefined) return undefined;
   return { what: `after a restart a completion by ${completion.agentId} was acknowledged at ${at(completion.exchange.reply.t)}`, seq: completion.exchange.reply.seq };
 }
@@ -77,7 +77,7 @@ function undone(model: Model, task: TaskRecord): Violation | undefined {
         view.event.seq,
       ]);
     }
-    const forgotten = forgottenAfterRestart(model, task, reply.t, revivedBy);
+    const forgotten = forgottenAfterRestart(task, report, connectionLives(model.outages, model.connections), revivedBy);
     if (forgotten !== undefined) {
       return violation('I9', 'terminal-undone', `${acknowledged} but ${forgotten.what}`, [report.exchange.send.seq, reply.seq, forgotten.seq]);
     }
@@ -89,6 +89,8 @@ interface Acknowledged {
   t: number;
   seq: number;
   generation: number;
+  /** The connection it came on: its life of the hub. */
+  conn: number;
 }
 
 /**
@@ -98,14 +100,14 @@ interface Acknowledged {
  * fence, and fencing judges that (I3).
  */
 function acknowledgedGenerations(task: TaskRecord): Acknowledged[] {
-  const acks: Acknowledged[] = task.pushes.map((p) => ({ t: p.event.t, seq: p.event.seq, generation: p.generation }));
+  const acks: Acknowledged[] = task.pushes.map((p) => ({ t: p.event.t, seq: p.event.seq, generation: p.generation, conn: p.conn }));
   const pushed = new Set(task.pushes.map((p) => p.generation));
   for (const report of task.reports) {
     const reply = replyOf(report);
     if (report.outcome !== 'accepted' || report.kind === 'accept' || reply === undefined || !isGeneration(report.generation)) continue;
     if (!pushed.has(report.generation)) continue;
     const bump = report.kind === 'fail' && report.ackStatus === 'retried' ? 1 : 0;
-    acks.push({ t: reply.t, seq: reply.seq, generation: report.generation + bump });
+    acks.push({ t: reply.t, seq: reply.seq, generation: report.generation + bump, conn: report.exchange.conn });
   }
   return acks;
 }
@@ -125,9 +127,10 @@ function wentBack(model: Model, task: TaskRecord): Violation | undefined {
       view.event.seq,
     ]);
   }
+  const lifeOf = connectionLives(model.outages, model.connections);
   for (const push of task.pushes) {
-    const life = hubLife(model.outages, push.event.t);
-    const ack = acks.find((a) => hubLife(model.outages, a.t) < life && a.generation >= push.generation);
+    const life = lifeOf(push.conn);
+    const ack = acks.find((a) => lifeOf(a.conn) < life && a.generation >= push.generation);
     if (ack === undefined) continue;
     return violation(
       'I9', 'generation-regressed',

@@ -1,6 +1,6 @@
 import { isGeneration, REJECTION_PREFIX, strictParserMayRefuse, stringField } from '../frames.js';
 import type { Model } from '../model.js';
-import { hubLife, type HubOutage } from '../outages.js';
+import { connectionLives } from '../outages.js';
 import type { Report, TaskRecord } from '../tasks.js';
 import { violation, type Violation } from './catalog.js';
 
@@ -21,7 +21,7 @@ const VERB: Record<Report['kind'], string> = { complete: 'completion', fail: 'fa
  */
 type Breach = { kind: 'foreign-report' | 'stale-report'; why: string };
 
-function fenceBreach(task: TaskRecord, report: Report, outages: readonly HubOutage[]): Breach | undefined {
+function fenceBreach(task: TaskRecord, report: Report, lifeOf: (conn: number) => number): Breach | undefined {
   const sent = report.exchange.send;
   const generation = report.generation;
   const stale = (why: string): Breach => ({ kind: 'stale-report', why });
@@ -37,17 +37,17 @@ function fenceBreach(task: TaskRecord, report: Report, outages: readonly HubOuta
     return stale(`carried generation ${generation} but ${report.agentId}'s latest assignment was generation ${own.generation}`);
   }
   // The same generation pushed to another agent in another life of the hub is a forgotten assignment (I9), not a foreign holder.
-  const life = hubLife(outages, own.event.t);
+  const life = lifeOf(own.conn);
   const holder = task.pushes.find(
-    (p) => p.kind === 'assign' && p.generation === generation && p.agentId !== report.agentId && hubLife(outages, p.event.t) === life,
+    (p) => p.kind === 'assign' && p.generation === generation && p.agentId !== report.agentId && lifeOf(p.conn) === life,
   );
   if (holder !== undefined) return foreign(`carried generation ${generation}, which was pushed to ${holder.agentId}`);
   // A completion ends the task, so no later generation may ever exist in that
   // life of the hub (after a restart it is a forgotten completion, I9); a failure
   // requeues it, so only a newer generation seen before the failure was sent counts.
-  const ackLife = hubLife(outages, report.exchange.reply?.t ?? sent.t);
+  const ackLife = lifeOf(report.exchange.conn);
   const newer = task.pushes.find(
-    (p) => p.generation > generation && (p.event.seq < sent.seq || (report.kind === 'complete' && hubLife(outages, p.event.t) === ackLife)),
+    (p) => p.generation > generation && (p.event.seq < sent.seq || (report.kind === 'complete' && lifeOf(p.conn) === ackLife)),
   );
   if (newer !== undefined) return stale(`carried generation ${generation} while generation ${newer.generation} was pushed to ${newer.agentId}`);
   return undefined;
@@ -58,7 +58,7 @@ function breachEvidence(task: TaskRecord, report: Report): number[] {
   return [report.exchange.send.seq, report.exchange.reply?.seq ?? report.exchange.send.seq, ...pushes];
 }
 
-function acknowledgedViolations(task: TaskRecord, outages: readonly HubOutage[]): Violation[] {
+function acknowledgedViolations(task: TaskRecord, lifeOf: (conn: number) => number): Violation[] {
   const out: Violation[] = [];
   for (const report of task.reports) {
     if (report.outcome !== 'accepted') continue;
@@ -67,7 +67,7 @@ function acknowledgedViolations(task: TaskRecord, outages: readonly HubOutage[])
       out.push(violation('I3', 'wrong-ack-status', `task ${task.id}: ${VERB[report.kind]} by ${report.agentId} was acknowledged with status ${JSON.stringify(report.ackStatus)}`, evidence));
     }
     if (report.kind === 'accept') continue;
-    const breach = fenceBreach(task, report, outages);
+    const breach = fenceBreach(task, report, lifeOf);
     if (breach !== undefined) {
       out.push(violation('I3', breach.kind, `task ${task.id}: acknowledged ${VERB[report.kind]} by ${report.agentId} ${breach.why}`, breachEvidence(task, report)));
     }
@@ -104,5 +104,6 @@ function rejectionViolations(model: Model): Violation[] {
 
 /** I3: only the sender's own current generation is acknowledged; rejections use the contract's strings. */
 export function fencing(model: Model): Violation[] {
-  return [...[...model.tasks.values()].flatMap((task) => acknowledgedViolations(task, model.outages)), ...rejectionViolations(model)];
+  const lifeOf = connectionLives(model.outages, model.connections);
+  return [...[...model.tasks.values()].flatMap((task) => acknowledgedViolations(task, lifeOf)), ...rejectionViolations(model)];
 }

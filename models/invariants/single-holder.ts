@@ -1,15 +1,15 @@
 import type { Model } from '../model.js';
-import { hubLife, type HubOutage } from '../outages.js';
+import { connectionLives } from '../outages.js';
 import type { TaskPush, TaskRecord } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 import { secondTaskViolations } from './one-task-per-agent.js';
 
 /** Pushes of one generation in two lives of the hub are a forgotten assignment: durability judges those (I9). */
-function holderViolations(task: TaskRecord, assigns: TaskPush[], outages: readonly HubOutage[]): Violation[] {
+function holderViolations(task: TaskRecord, assigns: TaskPush[], lifeOf: (conn: number) => number): Violation[] {
   const out: Violation[] = [];
   const byGeneration = new Map<string, { generation: number; pushes: TaskPush[] }>();
   for (const push of assigns) {
-    const key = `${push.generation}@${hubLife(outages, push.event.t)}`;
+    const key = `${push.generation}@${lifeOf(push.conn)}`;
     const group = byGeneration.get(key) ?? { generation: push.generation, pushes: [] };
     group.pushes.push(push);
     byGeneration.set(key, group);
@@ -32,11 +32,11 @@ function holderViolations(task: TaskRecord, assigns: TaskPush[], outages: readon
  * socket the arrival order is the push order. A generation going back across
  * a restart is durability's (I9).
  */
-function orderViolation(task: TaskRecord, assigns: TaskPush[], outages: readonly HubOutage[]): Violation | undefined {
+function orderViolation(task: TaskRecord, assigns: TaskPush[], lifeOf: (conn: number) => number): Violation | undefined {
   for (const [i, later] of assigns.entries()) {
     for (const earlier of assigns.slice(0, i)) {
       if (earlier.generation <= later.generation) continue;
-      if (hubLife(outages, earlier.event.t) !== hubLife(outages, later.event.t)) continue;
+      if (lifeOf(earlier.conn) !== lifeOf(later.conn)) continue;
       const sameSocket = earlier.conn === later.conn;
       const hubOrder =
         earlier.assignedAt !== undefined && later.assignedAt !== undefined && earlier.assignedAt < later.assignedAt;
@@ -86,10 +86,11 @@ function parityViolation(task: TaskRecord): Violation | undefined {
  */
 export function singleHolder(model: Model): Violation[] {
   const out: Violation[] = secondTaskViolations(model);
+  const lifeOf = connectionLives(model.outages, model.connections);
   for (const task of model.tasks.values()) {
     const assigns = task.pushes.filter((p) => p.kind === 'assign');
-    out.push(...holderViolations(task, assigns, model.outages));
-    const order = orderViolation(task, assigns, model.outages);
+    out.push(...holderViolations(task, assigns, lifeOf));
+    const order = orderViolation(task, assigns, lifeOf);
     if (order !== undefined) out.push(order);
     const parity = parityViolation(task);
     if (parity !== undefined) out.push(parity);

@@ -125,6 +125,15 @@ describe('I9 judges what a restart forgot, not the rules it then seems to break'
     );
   });
 
+  it('what comes on a connection opened before a restart is the old life, even after the restart', () => {
+    const { h, task, a1 } = assignedThen(false);
+    h.at(29).send(a1, { type: 'task_recovering', task_id: task });
+    h.at(30).hub('restart_begin', false);
+    h.at(40).hub('restart_end');
+    h.at(45).recv(a1, { type: 'task_continue', task_id: task, generation: 1 });
+    expect(bucketsOf(h, ['I2', 'I9'])).toEqual([]);
+  });
+
   it('the same pushes in one life of the hub are two holders and a foreign report', () => {
     const { h, task } = assignedThen(false);
     const a2 = h.at(50).connect('a2');
@@ -134,8 +143,9 @@ describe('I9 judges what a restart forgot, not the rules it then seems to break'
   });
 
   it('a push to the same agent at its generation after a restart is not pushed twice', () => {
-    const { h, task, a1 } = assignedThen(true);
-    h.at(50).assign(a1, task, 1);
+    const { h, task } = assignedThen(true);
+    const again = h.at(50).connect('a1');
+    h.assign(again, task, 1);
     expect(bucketsOf(h, ['I2', 'I9'])).toEqual(['I9/generation-regressed']);
   });
 
@@ -158,7 +168,8 @@ describe('I9 judges what a restart forgot, not the rules it then seems to break'
     h.at(20).complete(a1, task);
     h.at(30).hub('restart_begin', true);
     h.at(40).hub('restart_end');
-    h.at(50).complete(a1, task, { generation: 1, reply: 'ack' });
+    const again = h.at(50).connect('a1');
+    h.complete(again, task, { generation: 1, reply: 'ack' });
     expect(bucketsOf(h, ['I1', 'I9'])).toEqual(['I9/terminal-undone']);
   });
 
