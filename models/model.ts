@@ -3,7 +3,7 @@ import { readConnections, type Connection } from './connections.js';
 import type { HistoryEvent, HttpEvent, RunStartEvent, TaskView, TimerSettings } from './history.js';
 import { anchorHubClock, type HubClock } from './hub-clock.js';
 import { listedTasks, routeOf } from './http-views.js';
-import { readOutages, type HubOutage } from './outages.js';
+import { connectionLives, readOutages, type HubOutage } from './outages.js';
 import { queuedSpansOf, readTasks, type TaskRecord } from './tasks.js';
 
 /** A full listing: unfiltered GET /api/tasks (`main`) or GET /api/tasks/dead-letter, answered 200. */
@@ -35,6 +35,8 @@ export interface Model {
   end: number;
   outages: HubOutage[];
   connections: Map<number, Connection>;
+  /** The life of the hub a connection belongs to (see `connectionLives`). */
+  lifeOf: (conn: number) => number;
   /** Tasks we submitted (201), by id. */
   tasks: Map<string, TaskRecord>;
   agents: Map<string, AgentRecord>;
@@ -112,6 +114,7 @@ export function buildModel(history: readonly HistoryEvent[]): Model {
     end,
     outages,
     connections,
+    lifeOf: connectionLives(outages, connections),
     tasks,
     agents: readAgents(ourAgents, connections.values(), tasks.values(), outages, timers, end),
     http,

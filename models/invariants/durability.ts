@@ -1,7 +1,6 @@
 import { isGeneration } from '../frames.js';
 import type { Listing, Model } from '../model.js';
 import { mayHaveMoved } from '../moves.js';
-import { connectionLives } from '../outages.js';
 import type { Report, TaskRecord, View } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
@@ -77,7 +76,7 @@ function undone(model: Model, task: TaskRecord): Violation | undefined {
         view.event.seq,
       ]);
     }
-    const forgotten = forgottenAfterRestart(task, report, connectionLives(model.outages, model.connections), revivedBy);
+    const forgotten = forgottenAfterRestart(task, report, model.lifeOf, revivedBy);
     if (forgotten !== undefined) {
       return violation('I9', 'terminal-undone', `${acknowledged} but ${forgotten.what}`, [report.exchange.send.seq, reply.seq, forgotten.seq]);
     }
@@ -127,10 +126,9 @@ function wentBack(model: Model, task: TaskRecord): Violation | undefined {
       view.event.seq,
     ]);
   }
-  const lifeOf = connectionLives(model.outages, model.connections);
   for (const push of task.pushes) {
-    const life = lifeOf(push.conn);
-    const ack = acks.find((a) => lifeOf(a.conn) < life && a.generation >= push.generation);
+    const life = model.lifeOf(push.conn);
+    const ack = acks.find((a) => model.lifeOf(a.conn) < life && a.generation >= push.generation);
     if (ack === undefined) continue;
     return violation(
       'I9', 'generation-regressed',

@@ -2,7 +2,6 @@ import { isGeneration } from '../frames.js';
 import type { TaskView } from '../history.js';
 import type { Model } from '../model.js';
 import { mayHaveMoved } from '../moves.js';
-import { connectionLives } from '../outages.js';
 import type { Report, TaskRecord } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 
@@ -113,9 +112,8 @@ function failureCountViolations(model: Model, task: TaskRecord): Violation[] {
  */
 function completedInOneLife(model: Model, completions: Report[]): Report[] | undefined {
   const byLife = new Map<number, Report[]>();
-  const lifeOf = connectionLives(model.outages, model.connections);
   for (const report of completions) {
-    const life = lifeOf(report.exchange.conn);
+    const life = model.lifeOf(report.exchange.conn);
     byLife.set(life, [...(byLife.get(life) ?? []), report]);
   }
   return [...byLife.values()].find((reports) => reports.length > 1);

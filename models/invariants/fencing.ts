@@ -1,6 +1,5 @@
 import { isGeneration, REJECTION_PREFIX, strictParserMayRefuse, stringField } from '../frames.js';
 import type { Model } from '../model.js';
-import { connectionLives } from '../outages.js';
 import type { Report, TaskRecord } from '../tasks.js';
 import { violation, type Violation } from './catalog.js';
 
@@ -104,6 +103,5 @@ function rejectionViolations(model: Model): Violation[] {
 
 /** I3: only the sender's own current generation is acknowledged; rejections use the contract's strings. */
 export function fencing(model: Model): Violation[] {
-  const lifeOf = connectionLives(model.outages, model.connections);
-  return [...[...model.tasks.values()].flatMap((task) => acknowledgedViolations(task, lifeOf)), ...rejectionViolations(model)];
+  return [...[...model.tasks.values()].flatMap((task) => acknowledgedViolations(task, model.lifeOf)), ...rejectionViolations(model)];
 }

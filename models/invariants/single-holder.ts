@@ -1,5 +1,4 @@
 import type { Model } from '../model.js';
-import { connectionLives } from '../outages.js';
 import type { TaskPush, TaskRecord } from '../tasks.js';
 import { at, violation, type Violation } from './catalog.js';
 import { secondTaskViolations } from './one-task-per-agent.js';
@@ -86,7 +85,7 @@ function parityViolation(task: TaskRecord): Violation | undefined {
  */
 export function singleHolder(model: Model): Violation[] {
   const out: Violation[] = secondTaskViolations(model);
-  const lifeOf = connectionLives(model.outages, model.connections);
+  const { lifeOf } = model;
   for (const task of model.tasks.values()) {
     const assigns = task.pushes.filter((p) => p.kind === 'assign');
     out.push(...holderViolations(task, assigns, lifeOf));

@@ -150,10 +150,7 @@ describe('I9 judges what a restart forgot, not the rules it then seems to break'
   });
 
   it('a completion forgotten by a restart, then done again, undid a terminal state', () => {
-    const { h, task, a1 } = assignedThen(false);
-    h.at(20).complete(a1, task);
-    h.at(30).hub('restart_begin', true);
-    h.at(40).hub('restart_end');
+    const { h, task } = completedThenRestart();
     const a2 = h.at(50).connect('a2');
     h.assign(a2, task, 3);
     h.at(60).complete(a2, task);
@@ -164,10 +161,7 @@ describe('I9 judges what a restart forgot, not the rules it then seems to break'
   });
 
   it('a second completion acknowledged after a restart, with no push between, undid a terminal state', () => {
-    const { h, task, a1 } = assignedThen(false);
-    h.at(20).complete(a1, task);
-    h.at(30).hub('restart_begin', true);
-    h.at(40).hub('restart_end');
+    const { h, task } = completedThenRestart();
     const again = h.at(50).connect('a1');
     h.complete(again, task, { generation: 1, reply: 'ack' });
     expect(bucketsOf(h, ['I1', 'I9'])).toEqual(['I9/terminal-undone']);
