@@ -112,14 +112,15 @@ async function driveToTerminal(
   settled: () => boolean,
   awaitAcceptance: boolean,
 ): Promise<void> {
+  await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.mode]);
+  if (settled()) return;
+  // The pushes the last actions set in motion land before anyone steps in, and meet each agent as it was told to
+  // behave: whether a failing agent's last push arrived before the run's actions ended must not decide a verdict.
+  await ctx.pushesDelivered();
+  if (settled()) return;
   // Failing or slow agents would only keep work from ending, so they finish it from now on; one that sits on its
   // work or crashes after reporting plays out what is in flight first, since what the hub does then is the point.
   for (const agent of ctx.liveAgents()) if (!playsOut(agent.behaviour)) agent.setBehaviour('complete');
-  await sleep(ctx.env.clock, IN_FLIGHT_MS[ctx.mode]);
-  if (settled()) return;
-  // A slow scheduler's last pushes land before anyone steps in: an agent that sits on its work meets them as it was told to.
-  await ctx.pushesDelivered();
-  if (settled()) return;
   if (awaitAcceptance) await letAcceptanceTimersFire(ctx);
   if (settled()) return;
   for (const agent of ctx.liveAgents()) agent.setBehaviour('complete');

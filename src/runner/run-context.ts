@@ -139,32 +139,52 @@ export class RunContext {
     return this.waitFor(found, { to: agent, subjectWait: false });
   }
 
-  /** Returns once the hub owes no push, or it has had as long as a probe gives it. */
+  /**
+   * Returns once the hub owes no push and no live agent awaits its answer to a
+   * report (the answer may requeue the task, owing another push), or once it
+   * has had as long as a probe gives it.
+   */
   async pushesDelivered(): Promise<void> {
-    await this.waitFor(() => (this.pushesOwed().length > 0 ? undefined : true), { subjectWait: false });
+    await this.waitFor(() => (this.pushesOwed().length > 0 || this.awaitingAnswers() ? undefined : true), {
+      subjectWait: false,
+      whileAnswering: true,
+    });
   }
 
   /**
    * `found()` once it is defined; otherwise waits on events, for the subject
-   * wait (where waiting is free) and, while the hub owes a push, up to
-   * OWED_PUSH_WAIT_MS, then gives up.
+   * wait (where waiting is free) and, while the hub owes a push (or, with
+   * `whileAnswering`, an answer to a report), up to OWED_PUSH_WAIT_MS, then gives up.
    */
-  private async waitFor<T>(found: () => T | undefined, options: { to?: SimAgent; subjectWait?: boolean } = {}): Promise<T | undefined> {
+  private async waitFor<T>(
+    found: () => T | undefined,
+    options: { to?: SimAgent; subjectWait?: boolean; whileAnswering?: boolean } = {},
+  ): Promise<T | undefined> {
     const { clock } = this.env;
     const started = clock.monotonicNow();
-    let hubSaysQueued: boolean | undefined;
+    let askedAbout = '';
+    let hubSaysOwed = false;
     for (;;) {
       const value = found();
       if (value !== undefined) return value;
       const waiting = this.pushesOwed(options.to);
-      // Our view can be behind the hub's (a task on a gone agent, an ack lost with its socket): the hub's list decides, asked once.
-      if (waiting.length > 0) hubSaysQueued ??= await this.hubHasQueued(waiting);
-      const owed = waiting.length > 0 && hubSaysQueued === true;
+      // Our view can be behind the hub's (a task on a gone agent, an ack lost with its socket): the hub's list decides,
+      // asked again only when what we wait for changes.
+      if (waiting.length > 0 && waiting.join() !== askedAbout) {
+        askedAbout = waiting.join();
+        hubSaysOwed = await this.hubStillOwes(waiting);
+      }
+      const owed = (waiting.length > 0 && hubSaysOwed) || (options.whileAnswering === true && this.awaitingAnswers());
       const bound = Math.max(options.subjectWait === false ? 0 : this.subjectWaitMs, owed ? OWED_PUSH_WAIT_MS : 0);
       const waited = clock.monotonicNow() - started;
       if (waited >= bound || this.closed) return undefined;
       await this.nextEventOrTimeout(bound - waited);
     }
+  }
+
+  /** A live agent has reported on the task it holds and waits for the hub's ack. */
+  private awaitingAnswers(): boolean {
+    return this.liveAgents().some((agent) => agent.held?.finishing === true);
   }
 
   /**
@@ -185,9 +205,17 @@ export class RunContext {
     });
   }
 
-  private async hubHasQueued(ids: readonly string[]): Promise<boolean> {
+  /** The hub has one of `ids` queued, or assigned to a live agent of ours that has not received it yet (its push in flight). */
+  private async hubStillOwes(ids: readonly string[]): Promise<boolean> {
     const listed = await this.client.listTasks().catch(() => undefined);
-    return listed?.tasks.some((task) => task.status === 'queued' && ids.includes(task.id)) ?? false;
+    const awaiting = new Map(this.liveAgents().map((agent) => [agent.agentId, agent.held?.taskId]));
+    return (
+      listed?.tasks.some(
+        (task) =>
+          ids.includes(task.id) &&
+          (task.status === 'queued' || (task.status === 'assigned' && task.assigned_to != null && awaiting.has(task.assigned_to) && awaiting.get(task.assigned_to) !== task.id)),
+      ) ?? false
+    );
   }
 
   /** The run is over (finished, timed out or interrupted): loops still waiting must give up. */
