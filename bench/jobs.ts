@@ -1,18 +1,22 @@
 /**
  * `npm run bench:jobs`: how much faster `--jobs N` explores than `--jobs 1`
- * on the correct hub. A shared machine's speed drifts by tens of percent
- * from one minute to the next, so the two play in alternating rounds of the
- * same runs and each round's pair gives one ratio; the median ratio is the
- * figure. Prints figures; asserts nothing.
+ * on the correct hub. Each measurement is a fresh `npm run fuzz` process, as
+ * a user runs it, so every thread starts as cold as it would there (played
+ * in this process, `--jobs 1` would reuse code already optimised by earlier
+ * rounds while each worker starts cold). A shared machine's speed drifts by
+ * tens of percent from one minute to the next, so the two play in
+ * alternating rounds of the same runs and each round's pair gives one ratio;
+ * the median ratio is the figure. Prints figures; asserts nothing.
  */
-import { Command, Option } from 'commander';
+import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Command, Option } from 'commander';
 import { findFamily } from '../properties/index.js';
 import { exitWithUsageError, integerOption, runCli } from '../src/cli/cli-support.js';
-import { addRunOptions, DEFAULT_RUN_TIMEOUT_MS, maxActionsFor, type RunCliOptions } from '../src/cli/run-options.js';
-import { addTimerOptions, explicitTimers } from '../src/hub/timer-flags.js';
-import { fuzz, type FuzzConfig } from '../src/runner/fuzz.js';
-import { localTargets } from '../src/targets/choose.js';
+import { addRunOptions, type RunCliOptions } from '../src/cli/run-options.js';
+import { addTimerOptions } from '../src/hub/timer-flags.js';
 import { median } from './median.js';
 
 interface JobsOptions extends RunCliOptions {
@@ -24,6 +28,11 @@ interface JobsOptions extends RunCliOptions {
   [timer: string]: unknown;
 }
 
+const FUZZ_CLI = fileURLToPath(new URL('../src/cli/fuzz.ts', import.meta.url));
+/** The benchmark's own flags; every other one is the fuzzer's and goes to it as given. */
+const OWN_FLAGS = ['--runs', '--rounds', '--seed', '--jobs'];
+const PROCESS_DEADLINE_MS = 30 * 60_000;
+
 const cmd = new Command('bench:jobs')
   .description('Compare the runs/s of --jobs N with --jobs 1 on the correct hub, in alternating rounds.')
   .addOption(new Option('--runs <n>', 'runs per round and setting').argParser(integerOption(1)).default(3000))
@@ -34,34 +43,40 @@ const cmd = new Command('bench:jobs')
 addRunOptions(cmd, 'faults the hub runs with (default: none)');
 addTimerOptions(cmd, null);
 
-async function runsPerSecond(config: FuzzConfig): Promise<number> {
-  const outcome = await fuzz(config);
-  if (!outcome.ok) throw new Error(`seed ${config.seed} failed on the correct hub (a false positive?): rerun it with --jobs 1 to see it`);
-  return outcome.runs / (outcome.elapsedMs / 1000);
+function fuzzerFlags(argv: readonly string[]): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (OWN_FLAGS.includes(arg)) i++;
+    else if (!OWN_FLAGS.some((own) => arg.startsWith(`${own}=`))) flags.push(arg);
+  }
+  return flags;
+}
+
+/** The runs/s one `npm run fuzz` process reports; it must find nothing (exit 0), or there is no speed to compare. */
+async function runsPerSecond(flags: readonly string[]): Promise<number> {
+  const args = ['--import', 'tsx', FUZZ_CLI, ...flags, '--json', '--no-corpus'];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, timeout: PROCESS_DEADLINE_MS }).catch(
+    (error: { code?: unknown }) => {
+      if (error.code !== 1) throw error;
+      throw new Error(`npm run fuzz -- ${flags.join(' ')} found a failure (without --fault, a false positive): run it alone to see it`);
+    },
+  );
+  return (JSON.parse(stdout) as { runsPerSecond: number }).runsPerSecond;
 }
 
 async function main(): Promise<void> {
-  const options = runCli(cmd, process.argv.slice(2)).opts<JobsOptions>();
-  const family = findFamily(options.property);
-  if (!family) exitWithUsageError(`unknown property family ${options.property}`);
-  const timers = explicitTimers(options);
-  const configFor = (seed: number, jobs: number): FuzzConfig => ({
-    family,
-    runs: options.runs,
-    seed,
-    jobs,
-    agents: options.agents,
-    maxActions: maxActionsFor(options, options.sim),
-    timeoutPerRunMs: options.timeoutPerRun ?? DEFAULT_RUN_TIMEOUT_MS,
-    targets: localTargets({ sim: options.sim, timers, faults: options.fault }),
-  });
+  const argv = process.argv.slice(2);
+  const options = runCli(cmd, argv).opts<JobsOptions>();
+  if (!findFamily(options.property)) exitWithUsageError(`unknown property family ${options.property}`);
   const mode = options.sim ? 'simulation' : 'network';
-  console.log(`machine: ${cpus().length} cores, node ${process.version}; ${mode}, ${options.runs} runs a round, --jobs 1 vs --jobs ${options.jobs}`);
+  console.log(`machine: ${cpus().length} cores, node ${process.version}; ${mode}, ${options.runs} runs a round, --jobs 1 vs --jobs ${options.jobs}, a fresh process each`);
+  const flagsFor = (seed: number, jobs: number): string[] => [...fuzzerFlags(argv), '--runs', String(options.runs), '--seed', String(seed), '--jobs', String(jobs)];
   const ratios: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     const seed = options.seed + round;
-    const one = await runsPerSecond(configFor(seed, 1));
-    const many = await runsPerSecond(configFor(seed, options.jobs));
+    const one = await runsPerSecond(flagsFor(seed, 1));
+    const many = await runsPerSecond(flagsFor(seed, options.jobs));
     ratios.push(many / one);
     console.log(`round ${round + 1} (seed ${seed}): --jobs 1 ${one.toFixed(1)} runs/s, --jobs ${options.jobs} ${many.toFixed(1)} runs/s, ${(many / one).toFixed(2)}x`);
   }

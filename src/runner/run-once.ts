@@ -155,12 +155,15 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
       'teardown',
     );
   }
-  const trace = target.trace?.() ?? [];
+  let trace: readonly SimStep[] | undefined;
   return {
     history: recorder.snapshot(),
     outcomes,
     timedOut,
-    trace,
+    // Its labels are made when it is first read: most runs pass, and nobody reads theirs.
+    get trace() {
+      return (trace ??= target.trace?.() ?? []);
+    },
     cutShort,
     ...(error === undefined ? {} : { error }),
     ...(hubDown === undefined ? {} : { hubDown }),

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TimerSettings } from '../../models/history.js';
 
@@ -41,8 +44,9 @@ export class SimSlot {
   private failed: Error | undefined;
 
   constructor(spec: SimSpec) {
-    // tsx's compile cache would be a directory left in TMPDIR after every run; a worker compiles its few modules itself.
-    const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
+    // Where this process keeps no tsx compile cache (a test run), a worker must not leave one in TMPDIR: it compiles its
+    // modules itself. Where one is kept (`npm run fuzz`), reading it starts the worker about half a second sooner.
+    const env = tsxCacheKept() ? process.env : { ...process.env, TSX_DISABLE_CACHE: '1' };
     this.worker = new Worker(new URL('./sim-worker-entry.mjs', import.meta.url), { workerData: spec, env });
     this.worker.on('message', (verdict: SimVerdict) => {
       const waiting = this.waiting;
@@ -74,4 +78,9 @@ export class SimSlot {
   async close(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/** tsx's compile cache directory (its own naming) exists already. */
+function tsxCacheKept(): boolean {
+  return existsSync(join(tmpdir(), `tsx-${process.geteuid?.() ?? userInfo().username}`));
 }
