@@ -170,8 +170,9 @@ export class RunContext {
       const waiting = this.pushesOwed(options.to);
       // Our view can be behind the hub's (a task on a gone agent, an ack lost with its socket): the hub's list decides,
       // asked again only when what we wait for changes.
-      if (waiting.length > 0 && waiting.join() !== askedAbout) {
-        askedAbout = waiting.join();
+      const about = waiting.join();
+      if (waiting.length > 0 && about !== askedAbout) {
+        askedAbout = about;
         hubSaysOwed = await this.hubStillOwes(waiting);
       }
       const owed = (waiting.length > 0 && hubSaysOwed) || (options.whileAnswering === true && this.awaitingAnswers());
