@@ -114,7 +114,7 @@ function replacedSessionViolation(model: Model, connection: Connection): Violati
       if (close !== undefined && close.t <= deadline && (close.payload.by !== 'server' || close.payload.code === 4001)) continue;
       const how = close === undefined ? 'was never closed' : `was closed at ${at(close.t)} by ${close.payload.by} with code ${close.payload.code}`;
       return violation(
-        'I10', 'replaced-session-open',
+        'I10', 'replaced-session-kept',
         `${identity.agentId} identified again on connection ${connection.conn} at ${at(identity.at)}, but its older connection ${old.conn} ${how}; ` +
           `the hub must close a replaced session with 4001 (within ${REACTION_SLACK_MS} ms)`,
         [identity.exchange.reply?.seq ?? identity.exchange.send.seq, ...(close ? [close.seq] : [])],
@@ -139,7 +139,7 @@ function pushToReplacedSession(model: Model, connection: Connection): Violation 
         const made = model.clock.toHistory(assignedAt).earliest;
         if (made <= identity.at + CLOCK_SLACK_MS || outageDuring(model.outages, identity.at, push.event.t) !== undefined) continue;
         return violation(
-          'I10', 'push-to-replaced',
+          'I10', 'replaced-session-kept',
           `${identity.agentId} moved to connection ${connection.conn} at ${at(identity.at)}, but task ${String(push.frame.task_id)} ` +
             `assigned later (assigned_at ${assignedAt}) was pushed to its replaced connection ${old.conn}`,
           [identity.exchange.reply?.seq ?? identity.exchange.send.seq, push.event.seq],
