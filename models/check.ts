@@ -2,7 +2,7 @@ import type { HistoryEvent } from './history.js';
 import { agreement } from './invariants/agreement.js';
 import { availability } from './invariants/availability.js';
 import { capabilities } from './invariants/capabilities.js';
-import { bucketOf, INVARIANT_INFO, waitsForTimers, type InvariantId, type InvariantInfo, type Violation } from './invariants/catalog.js';
+import { bucketOf, currentKind, INVARIANT_INFO, isKnownKind, waitsForTimers, type InvariantId, type InvariantInfo, type Violation } from './invariants/catalog.js';
 import { durability } from './invariants/durability.js';
 import { exactlyOnce } from './invariants/exactly-once.js';
 import { fencing } from './invariants/fencing.js';
@@ -18,7 +18,7 @@ import { singleHolder } from './invariants/single-holder.js';
 import { buildModel, type Model } from './model.js';
 
 export type { InvariantId, InvariantInfo, Violation };
-export { bucketOf, waitsForTimers };
+export { bucketOf, currentKind, isKnownKind, waitsForTimers };
 export { VIOLATION_KINDS } from './invariants/kinds.js';
 
 export interface Invariant extends InvariantInfo {

@@ -1,4 +1,4 @@
-import { VIOLATION_KINDS, type KindOf } from './kinds.js';
+import { FOLDED_KINDS, VIOLATION_KINDS, type KindOf } from './kinds.js';
 
 export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8' | 'I9' | 'I10' | 'H1' | 'H2' | 'H3' | 'H4' | 'H5';
 
@@ -44,6 +44,17 @@ export function violation<I extends InvariantId>(invariant: I, kind: KindOf<I>, 
 /** A finding's bucket: the invariant and the kind of violation, never the message. */
 export function bucketOf(v: Pick<Violation, 'invariant' | 'kind'>): string {
   return `${v.invariant}/${v.kind}`;
+}
+
+/** The kind a violation saved under an older name is judged as now (itself when it kept its name). */
+export function currentKind(v: Pick<Violation, 'invariant' | 'kind'>): string {
+  return FOLDED_KINDS[bucketOf(v)] ?? v.kind;
+}
+
+/** Whether the model reports this (invariant, kind) today. */
+export function isKnownKind(v: { invariant: string; kind: string }): boolean {
+  const kinds: Record<string, unknown> | undefined = (VIOLATION_KINDS as Record<string, Record<string, unknown>>)[v.invariant];
+  return kinds !== undefined && Object.hasOwn(kinds, v.kind);
 }
 
 /** Whether judging this kind needs the hub's timers to have run out (else it shows as soon as its evidence does). */

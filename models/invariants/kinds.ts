@@ -97,5 +97,15 @@ export const VIOLATION_KINDS = {
   },
 } as const;
 
+/**
+ * Kinds that were folded into another, by bucket: a saved failure names the
+ * kind it broke when it was found, and replaying it must look for the kind
+ * that judges the same thing now, or a defect still there would pass for fixed.
+ */
+export const FOLDED_KINDS: Readonly<Record<string, string>> = {
+  'I10/replaced-session-open': 'replaced-session-kept',
+  'I10/push-to-replaced': 'replaced-session-kept',
+};
+
 export type ViolationKinds = typeof VIOLATION_KINDS;
 export type KindOf<I extends keyof ViolationKinds> = keyof ViolationKinds[I] & string;

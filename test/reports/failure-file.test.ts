@@ -102,6 +102,17 @@ describe('loadFailure', () => {
     expect(reason).toMatch(/^unknown property family "telepathy" \(known: .*lifecycle.*\)$/);
   });
 
+  it('reads a kind saved under its folded name as the kind that judges it now', async () => {
+    const old = { invariant: 'I10', kind: 'push-to-replaced', name: 'availability', message: 'a push went to a replaced connection', evidence: [3] };
+    const loaded = await loadFailure(await savedWith({ violations: [old] }));
+    expect(loaded.violations).toEqual([{ ...old, kind: 'replaced-session-kept' }]);
+  });
+
+  it('refuses a violation of a kind this version does not judge, rather than let a replay call it fixed', async () => {
+    const reason = await reasonFor(await savedWith({ violations: [{ invariant: 'I1', kind: 'telepathy', name: 'exactly-once', message: 'm', evidence: [] }] }));
+    expect(reason).toBe('a violation of kind I1/telepathy, which this version does not judge');
+  });
+
   it('refuses a simulated failure without a schedule, and a sim flag that is not a boolean', async () => {
     expect(await reasonFor(await savedWith({ sim: true }))).toContain('without a "schedule"');
     expect(await reasonFor(await savedWith({ sim: 'yes' }))).toBe('"sim" is not true or false');
