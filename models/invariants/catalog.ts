@@ -51,16 +51,20 @@ export function currentKind(v: Pick<Violation, 'invariant' | 'kind'>): string {
   return FOLDED_KINDS[bucketOf(v)] ?? v.kind;
 }
 
+/** The catalogue's entry for this (invariant, kind), if the model reports it today. */
+function kindEntry(v: { invariant: string; kind: string }): { waitsForTimers: boolean } | undefined {
+  const kinds: Record<string, { waitsForTimers: boolean }> | undefined = (VIOLATION_KINDS as Record<string, Record<string, { waitsForTimers: boolean }>>)[v.invariant];
+  return kinds !== undefined && Object.hasOwn(kinds, v.kind) ? kinds[v.kind] : undefined;
+}
+
 /** Whether the model reports this (invariant, kind) today. */
 export function isKnownKind(v: { invariant: string; kind: string }): boolean {
-  const kinds: Record<string, unknown> | undefined = (VIOLATION_KINDS as Record<string, Record<string, unknown>>)[v.invariant];
-  return kinds !== undefined && Object.hasOwn(kinds, v.kind);
+  return kindEntry(v) !== undefined;
 }
 
 /** Whether judging this kind needs the hub's timers to have run out (else it shows as soon as its evidence does). */
 export function waitsForTimers(v: Pick<Violation, 'invariant' | 'kind'>): boolean {
-  const kinds: Record<string, { waitsForTimers: boolean }> = VIOLATION_KINDS[v.invariant];
-  return kinds[v.kind]?.waitsForTimers ?? true;
+  return kindEntry(v)?.waitsForTimers ?? true;
 }
 
 /** Times in messages: history milliseconds, rounded. */
