@@ -155,15 +155,14 @@ export async function runOnce(setup: RunSetup, actions: readonly Action[], sched
       'teardown',
     );
   }
-  let trace: readonly SimStep[] | undefined;
+  // Taken now, labels and all: a trace read later would keep the whole simulated world alive as long as the result,
+  // and the garbage collector then promoted five times as much (a fifth more CPU per run).
+  const trace = target.trace?.() ?? [];
   return {
     history: recorder.snapshot(),
     outcomes,
     timedOut,
-    // Its labels are made when it is first read: most runs pass, and nobody reads theirs.
-    get trace() {
-      return (trace ??= target.trace?.() ?? []);
-    },
+    trace,
     cutShort,
     ...(error === undefined ? {} : { error }),
     ...(hubDown === undefined ? {} : { hubDown }),

@@ -17,7 +17,7 @@ export interface SimStep {
   routine: boolean;
 }
 
-/** A label is made only if the trace is printed: most runs pass and never need one. */
+/** A label is made when the run's trace is taken, at its end: a message dropped in flight never needs one. */
 type Label = string | (() => string);
 
 interface Pending {
