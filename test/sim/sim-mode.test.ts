@@ -26,6 +26,15 @@ describe('simulation mode', () => {
     expect(second.result.trace).toEqual(first.result.trace);
   });
 
+  it('returns a result of plain data, so a result kept for a report keeps no simulated world alive', async () => {
+    const { result } = await playOnce(simConfig(), 11, BUSY_RUN, []);
+    const live = Object.entries(Object.getOwnPropertyDescriptors(result))
+      .filter(([, property]) => property.get !== undefined || typeof property.value === 'function')
+      .map(([name]) => name);
+    expect(live).toEqual([]);
+    expect(result.trace.length).toBeGreaterThan(30);
+  });
+
   it('lets the schedule reorder concurrent events', async () => {
     const config = simConfig();
     const natural = await playOnce(config, 11, BUSY_RUN, []);
