@@ -4,9 +4,9 @@
  * a user runs it, so every thread starts as cold as it would there (played
  * in this process, `--jobs 1` would reuse code already optimised by earlier
  * rounds while each worker starts cold). A shared machine's speed drifts by
- * tens of percent from one minute to the next, so the two play in
- * alternating rounds of the same runs and each round's pair gives one ratio;
- * the median ratio is the figure. Prints figures; asserts nothing.
+ * tens of percent from one minute to the next, so the two play the same runs
+ * back to back, each round's pair gives one ratio, and the median ratio is
+ * the figure. Prints figures; asserts nothing.
  */
 import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -36,7 +36,7 @@ const PROCESS_DEADLINE_MS = 30 * 60_000;
 const cmd = new Command('bench:jobs')
   .description('Compare the runs/s of --jobs N with --jobs 1 on the correct hub, in alternating rounds.')
   .addOption(new Option('--runs <n>', 'runs per round and setting').argParser(integerOption(1)).default(3000))
-  .addOption(new Option('--rounds <n>', 'rounds; each plays --jobs 1 then --jobs N').argParser(integerOption(1)).default(5))
+  .addOption(new Option('--rounds <n>', 'rounds; each plays --jobs 1 and --jobs N, every other one --jobs N first').argParser(integerOption(1)).default(5))
   .addOption(new Option('--seed <n>', 'fast-check seed of the first round; each round takes the next').argParser(integerOption(0)).default(1))
   .addOption(new Option('--jobs <n>', 'runs played at once, as `npm run fuzz -- --jobs`').argParser(integerOption(2, 64)).default(2))
   .addOption(new Option('--sim', 'the simulated hub (default: the embedded hub over the network)').default(false));
@@ -75,10 +75,14 @@ async function main(): Promise<void> {
   const ratios: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     const seed = options.seed + round;
-    const one = await runsPerSecond(flagsFor(seed, 1));
-    const many = await runsPerSecond(flagsFor(seed, options.jobs));
+    // Every other round plays --jobs N first, so a drift that favours the first (or second) of a pair favours each setting alike.
+    const manyFirst = round % 2 === 1;
+    const first = await runsPerSecond(flagsFor(seed, manyFirst ? options.jobs : 1));
+    const second = await runsPerSecond(flagsFor(seed, manyFirst ? 1 : options.jobs));
+    const [one, many] = manyFirst ? [second, first] : [first, second];
     ratios.push(many / one);
-    console.log(`round ${round + 1} (seed ${seed}): --jobs 1 ${one.toFixed(1)} runs/s, --jobs ${options.jobs} ${many.toFixed(1)} runs/s, ${(many / one).toFixed(2)}x`);
+    const order = manyFirst ? `--jobs ${options.jobs} first` : '--jobs 1 first';
+    console.log(`round ${round + 1} (seed ${seed}, ${order}): --jobs 1 ${one.toFixed(1)} runs/s, --jobs ${options.jobs} ${many.toFixed(1)} runs/s, ${(many / one).toFixed(2)}x`);
   }
   console.log(`median: --jobs ${options.jobs} plays ${(median(ratios) ?? 0).toFixed(2)}x the runs/s of --jobs 1 (${ratios.length} rounds)`);
 }

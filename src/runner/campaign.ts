@@ -16,7 +16,7 @@ import {
 } from './fuzz.js';
 import type { RunSetup } from './run-once.js';
 import { shrinkFinding } from './shrink.js';
-import { RunValues, runsArbitrary, valueAt } from './run-values.js';
+import { RunValues, runsArbitrary, simBatchSize, valueAt, type BatchSize } from './run-values.js';
 import { SimSlot, type SimSpec } from './sim-slot.js';
 
 /**
@@ -31,8 +31,8 @@ export const DEFAULT_JOBS = { embedded: 4, sim: 1, remote: 1 } as const;
  * slot takes a batch that its thread generates in one go; a network run is
  * long enough that one at a time keeps the slots evenly loaded to the end.
  */
-function chunkFor(config: Pick<FuzzConfig, 'targets'>): number {
-  return config.targets.kind === 'sim' ? 32 : 1;
+function batchSizeFor(config: Pick<FuzzConfig, 'targets'>): BatchSize {
+  return config.targets.kind === 'sim' ? simBatchSize : () => 1;
 }
 
 function simSpecOf(config: FuzzConfig, jobs: number): SimSpec {
@@ -43,7 +43,6 @@ function simSpecOf(config: FuzzConfig, jobs: number): SimSpec {
     maxActions: config.maxActions,
     timeoutPerRunMs: config.timeoutPerRunMs,
     jobs,
-    chunk: chunkFor(config),
     timers: config.targets.timers,
     faults: config.targets.faults,
   };
@@ -81,13 +80,13 @@ class Campaign {
   private lastPlayed: { index: number; played: Played; value: ScheduledActions } | undefined;
   /** This thread's runs; simulation worker threads have their own. */
   private readonly values: RunValues;
-  private readonly chunk: number;
+  private readonly batchSize: BatchSize;
   private simSlots: SimSlot[] = [];
 
   constructor(private readonly config: FuzzConfig) {
     this.runs = runsArbitrary(config);
-    this.chunk = chunkFor(config);
-    this.values = new RunValues(this.runs, config.seed, this.chunk);
+    this.batchSize = batchSizeFor(config);
+    this.values = new RunValues(this.runs, config.seed);
     this.signal = config.signal === undefined ? this.exploring.signal : AbortSignal.any([config.signal, this.exploring.signal]);
   }
 
@@ -155,7 +154,7 @@ class Campaign {
           return;
         }
         if (!(await this.hubStillThere())) return;
-        const run = await this.playRun(index, worker);
+        const run = await this.playRun(index, runs.end, worker);
         if (this.signal.aborted) return;
         this.finished++;
         if (run.here !== undefined) this.lastPlayed = { index, ...run.here };
@@ -177,12 +176,12 @@ class Campaign {
     const left = this.config.runs - first;
     if (left <= 0 || this.signal.aborted) return undefined;
     const jobs = Math.max(1, this.config.jobs ?? 1);
-    this.nextRun = first + Math.max(1, Math.min(this.chunk, Math.floor(left / (4 * jobs))));
+    this.nextRun = first + Math.max(1, Math.min(this.batchSize(first), Math.floor(left / (4 * jobs))));
     return { first, end: this.nextRun };
   }
 
-  /** Run `index` here, or on a simulation worker (no `here`: only its verdict came back). */
-  private async playRun(index: number, worker: SimSlot | undefined): Promise<PlayedRun> {
+  /** Run `index` of a batch ending before `end`, here or on a simulation worker (no `here`: only its verdict came back). */
+  private async playRun(index: number, end: number, worker: SimSlot | undefined): Promise<PlayedRun> {
     if (worker !== undefined) {
       const verdict = await worker.next();
       if (verdict.index !== index) throw new RunnerError(`a simulation worker answered for run ${verdict.index}, not ${index}`);
@@ -190,7 +189,7 @@ class Campaign {
       this.actionsPlayed += verdict.actionsPlayed;
       return { actions: verdict.actions, buckets: verdict.buckets };
     }
-    const value = this.values.at(index);
+    const value = this.values.at(index, end);
     const played = await this.play(value, { signal: this.signal });
     return { actions: value.actions.length, buckets: [...bucketsOf(played.violations)], here: { value, played } };
   }

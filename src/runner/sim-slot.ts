@@ -12,8 +12,6 @@ export interface SimSpec {
   maxActions: number;
   timeoutPerRunMs: number;
   jobs: number;
-  /** Runs a slot takes at a time (its worker generates them in one batch). */
-  chunk: number;
   timers: TimerSettings;
   faults: readonly string[];
 }

@@ -24,11 +24,11 @@ const config: FuzzConfig = {
   jobs: spec.jobs,
   targets: simTargets({ timers: spec.timers, faults: spec.faults }),
 };
-const values = new RunValues(runsArbitrary(config), spec.seed, spec.chunk);
+const values = new RunValues(runsArbitrary(config), spec.seed);
 
-async function verdictOf(index: number): Promise<SimVerdict> {
+async function verdictOf(index: number, end: number): Promise<SimVerdict> {
   try {
-    const value = values.at(index);
+    const value = values.at(index, end);
     const { violations, result } = await playOnce(config, spec.seed, value.actions, value.schedule);
     return { index, buckets: [...bucketsOf(violations)], actions: value.actions.length, actionsPlayed: result.outcomes.length };
   } catch (error) {
@@ -40,6 +40,6 @@ async function verdictOf(index: number): Promise<SimVerdict> {
 let queue = Promise.resolve();
 parentPort?.on('message', (job: SimJob) => {
   queue = queue.then(async () => {
-    for (let index = job.first; index < job.end; index++) parentPort?.postMessage(await verdictOf(index));
+    for (let index = job.first; index < job.end; index++) parentPort?.postMessage(await verdictOf(index, job.end));
   });
 });
