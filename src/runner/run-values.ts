@@ -69,7 +69,7 @@ export function simBatchSize(first: number): number {
  * Run values for one thread that asks for a batch of indices at a time, in
  * rising order. fast-check reaches run i by stepping its generator i times
  * (a fraction of a microsecond a step), so asking index by index costs time
- * that grows with i (about 35 ms at run 100,000, a dozen simulated runs); one
+ * that grows with i (about 30 ms at run 100,000, ten simulated runs); one
  * step to the start of a batch serves the whole batch.
  */
 export class RunValues {
